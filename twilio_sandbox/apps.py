@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TwilioSandboxConfig(AppConfig):
+    name = "twilio_sandbox"
+    verbose_name = "Sandbox Twilio (demo and tests)"
