@@ -6,7 +6,6 @@ import socket
 
 import pytest
 
-os.environ.setdefault("DEBUG", "true")
 
 _real_connect = socket.socket.connect
 
@@ -60,3 +59,22 @@ def outsider(django_user_model):
     )
     user.user_permissions.add(*perms)
     return user
+
+
+@pytest.fixture
+def sandbox_messaging(db):
+    """Codes and notifications delivered to the sandbox outbox, as in the demo."""
+    from messaging.setup import configure_sandbox
+
+    configure_sandbox()
+
+
+def latest_code(recipient: str) -> str:
+    """The newest one-time code the sandbox outbox holds for a recipient."""
+    import re
+
+    from messaging.models import OutboxMessage
+
+    message = OutboxMessage.objects.filter(to=recipient, kind="verification_code").order_by("-id").first()
+    assert message is not None, f"no code in the sandbox outbox for {recipient}"
+    return re.search(r"\b(\d{6})\b", message.text).group(1)
