@@ -78,3 +78,79 @@ def latest_code(recipient: str) -> str:
     message = OutboxMessage.objects.filter(to=recipient, kind="verification_code").order_by("-id").first()
     assert message is not None, f"no code in the sandbox outbox for {recipient}"
     return re.search(r"\b(\d{6})\b", message.text).group(1)
+
+
+# ---- CI: nothing is skipped silently --------------------------------------------------------------
+_MUST_RUN_IN_CI = {"browser", "redis"}
+_skipped_in_ci: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and os.environ.get("CI") == "true" and _MUST_RUN_IN_CI & set(report.keywords):
+        _skipped_in_ci.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_in_ci:
+        print(f"\nCI: {len(_skipped_in_ci)} browser/Redis test(s) were skipped; CI requires them to run:")
+        for nodeid in _skipped_in_ci:
+            print(f"  {nodeid}")
+        session.exitstatus = 1
+
+
+# ---- a real RQ worker on Redis ----------------------------------------------------------------------
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings_dict['NAME']}"
+    return (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
+        f"/{settings_dict['NAME']}"
+    )
+
+
+@pytest.fixture
+def redis_url(settings):
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("REDIS_URL is not set: this test needs a real Redis server")
+    settings.REDIS_URL = url
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+
+
+@pytest.fixture
+def rq_worker(redis_url, transactional_db, live_server, settings):
+    """A real `manage.py rqworker --with-scheduler` process on the test database and Redis."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    settings.PORTAL_BASE_URL = live_server.url
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": redis_url,
+        "PORTAL_BASE_URL": live_server.url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "rqworker", "default", "messaging", "--with-scheduler"],
+        cwd=root,
+        env=env,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
