@@ -134,11 +134,18 @@ def rq_worker(redis_url, transactional_db, live_server, settings):
     import sys
     from pathlib import Path
 
+    from tests.settings import TEST_FERNET_KEY
+
     settings.PORTAL_BASE_URL = live_server.url
     root = Path(__file__).resolve().parent.parent
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        # The product's own settings (not tests.settings): the worker uses Redis like a deployed one.
+        "DJANGO_SETTINGS_MODULE": "privacyportal.settings",
+        "READ_DOT_ENV": "false",
+        "DEBUG": "true",
+        "SANDBOX": "true",
+        "FIELD_ENCRYPTION_KEY": TEST_FERNET_KEY,
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": redis_url,
         "PORTAL_BASE_URL": live_server.url,

@@ -1,0 +1,55 @@
+"""connector.limiter: the cap holds across threads, locally and on Redis; expired leases free their slot."""
+
+import os
+import threading
+import time
+
+import pytest
+
+from connector.limiter import Limiter
+
+
+def peak_in_flight(limiter: Limiter, workers: int = 12) -> int:
+    lock = threading.Lock()
+    state = {"now": 0, "peak": 0}
+
+    def work():
+        with limiter.slot():
+            with lock:
+                state["now"] += 1
+                state["peak"] = max(state["peak"], state["now"])
+            time.sleep(0.02)
+            with lock:
+                state["now"] -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return state["peak"]
+
+
+def test_the_local_limiter_holds_the_cap():
+    assert peak_in_flight(Limiter("local-test", 3, redis_url="")) == 3
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
+def test_the_redis_limiter_holds_the_cap_and_expired_leases_free_slots(monkeypatch):
+    import redis
+
+    from connector import limiter as limiter_module
+
+    url = os.environ["REDIS_URL"]
+    limiter = Limiter(f"redis-test-{time.time()}", 2, redis_url=url)
+    assert peak_in_flight(limiter) == 2
+    assert limiter.in_flight() == 0
+    # A killed worker's lease: it never releases, but it expires.
+    client = redis.Redis.from_url(url)
+    client.zadd(limiter._key, {"dead-worker-1": time.time() + 0.2, "dead-worker-2": time.time() + 0.2})
+    assert limiter.in_flight() == 2
+    time.sleep(0.3)
+    with limiter.slot():
+        assert limiter.in_flight() == 1
+    assert limiter_module.LEASE_SECONDS > 0
