@@ -15,6 +15,12 @@ from .identities import normalize_phone
 from .models import AuditEvent, PrivacyRequest, Status
 
 REVIEW_PERMISSION = "requests_app.review_privacyrequest"
+QUEUE_RANK = Case(
+    When(status=Status.PENDING, then=Value(0)),
+    When(status=Status.ERROR, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -93,20 +99,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm(REVIEW_PERMISSION)
 
-    def get_queryset(self, request):
-        # Oldest pending first: the review queue reads top-down.
-        queryset = self.model._default_manager.get_queryset().annotate(
-            queue_rank=Case(
-                When(status=Status.PENDING, then=Value(0)),
-                When(status=Status.ERROR, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        return queryset.order_by(*self.get_ordering(request))
-
     def get_ordering(self, request):
-        return ["queue_rank", "created_at", "id"]
+        # Oldest pending first (then requests in error): the review queue reads top-down.
+        return [QUEUE_RANK.asc(), "created_at", "id"]
 
     def get_search_results(self, request, queryset, search_term):
         # Staff type phone numbers any way; match the stored E.164 form too.

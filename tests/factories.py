@@ -38,3 +38,15 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     actor_kind = "system"
     actor_label = "system"
     message = "note"
+
+
+class MessagingConfigFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "messaging.MessagingConfig"
+        django_get_or_create = ("service_type",)
+
+    service_type = "sandbox"
+    name = factory.LazyAttribute(lambda o: f"Test {o.service_type}")
+    key = factory.LazyAttribute(lambda o: f"test_{o.service_type}")
+    details = factory.LazyFunction(dict)
+    secrets = factory.LazyFunction(dict)
