@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@echo "wrote .env (demo settings with fresh random keys)"
 
 setup: $(VENV)/.installed .env
-	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py migrate --noinput -v0 --skip-checks
 	$(BIN)/python manage.py setup_demo
 
 run: setup

@@ -1,0 +1,1 @@
+"""Function views of the fake Twilio Conversations v1 API, one module per resource."""

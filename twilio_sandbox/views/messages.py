@@ -1,0 +1,62 @@
+"""A conversation's messages: /v1/Conversations/{ConversationSid}/Messages[/{Sid}]."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+
+from .. import representations
+from ..endpoint import twilio_endpoint
+from ..errors import invalid_parameter, no_content, not_found
+from ..models import SandboxAccount, SandboxMessage
+from ..pagination import base_url, paginate
+from . import lookups, params
+
+
+@twilio_endpoint("/v1/Conversations/{ConversationSid}/Messages", ("GET",))
+def message_list(request: HttpRequest, account: SandboxAccount, conversation_sid: str) -> HttpResponse:
+    chat = lookups.conversation(request, account, conversation_sid)
+    order = request.GET.get("Order")
+    if order not in (None, "asc", "desc"):
+        raise invalid_parameter(f"Invalid Order: {order!r}, expected asc or desc")
+    base = base_url(request)
+    body = paginate(
+        request,
+        SandboxMessage.objects.filter(conversation=chat),
+        key="index",
+        maximum=100,
+        list_key="messages",
+        render=lambda record: representations.message(account, base, record, chat.sid),
+        filters=[("Order", order)] if order else [],
+        descending=order == "desc",
+    )
+    return JsonResponse(body)
+
+
+@twilio_endpoint("/v1/Conversations/{ConversationSid}/Messages/{Sid}", ("GET", "POST", "DELETE"))
+def message_detail(
+    request: HttpRequest, account: SandboxAccount, conversation_sid: str, sid: str
+) -> HttpResponse:
+    messages = SandboxMessage.objects.filter(conversation__account=account, sid=sid).select_related(
+        "conversation"
+    )
+    if lookups.CONVERSATION_SID.match(conversation_sid):
+        record = messages.filter(conversation__sid=conversation_sid).first()
+    else:
+        record = messages.filter(conversation__unique_name=conversation_sid).first()
+    if record is None:
+        raise not_found(request.path)
+    if request.method == "DELETE":
+        record.delete()
+        return no_content()
+    if request.method == "POST":
+        changes = {
+            "body": params.text(request, "Body", 1600),
+            "author": params.text(request, "Author", 256),
+            "attributes": params.attributes(request),
+            "date_created": params.date(request, "DateCreated"),
+        }
+        for field, value in changes.items():
+            if value is not None:
+                setattr(record, field, value)
+        record.date_updated = params.date(request, "DateUpdated") or timezone.now()
+        record.save()
+    return JsonResponse(representations.message(account, base_url(request), record, record.conversation.sid))
