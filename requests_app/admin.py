@@ -57,7 +57,7 @@ class AuditEventInline(admin.TabularInline):
 
 @admin.register(PrivacyRequest)
 class PrivacyRequestAdmin(admin.ModelAdmin):
-    list_display = ["short_id", "request_type", "status_badge", "masked_identity", "created_at", "due_date", "days_left_col"]
+    list_display = ["short_id", "type_short", "status_badge", "masked_identity", "created_at", "due_date", "days_left_col"]
     list_filter = ["status", "request_type", OverdueFilter]
     search_fields = ["email", "phone", "=public_id"]
     list_per_page = 50
@@ -115,6 +115,10 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     @admin.display(description="ID", ordering="public_id")
     def short_id(self, obj: PrivacyRequest) -> str:
         return obj.public_id[:10]
+
+    @admin.display(description="type", ordering="request_type")
+    def type_short(self, obj: PrivacyRequest) -> str:
+        return obj.request_type.capitalize()
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: PrivacyRequest) -> str:
