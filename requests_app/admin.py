@@ -47,6 +47,7 @@ class AuditEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = "Audit trail"
+    template = "admin/requests_app/privacyrequest/audit_inline.html"
 
     def has_add_permission(self, request, obj=None):
         return False
