@@ -202,12 +202,15 @@ def fail(privacy_request: PrivacyRequest, *, actor: Actor, reason: str) -> Priva
     )
 
 
-def retry(privacy_request: PrivacyRequest, *, reviewer: Actor) -> PrivacyRequest:
-    """A request in error goes back to approved and its job runs again, resuming from its checkpoints."""
-    _transition(privacy_request, Status.APPROVED, actor=reviewer, message="Retry requested", failure_reason="")
-    from . import jobs
+def retry(privacy_request: PrivacyRequest, *, reviewer: Actor, enqueue: bool = True) -> PrivacyRequest:
+    """A request in error goes back to approved and its job runs again, resuming from its checkpoints.
 
-    jobs.dispatch(privacy_request, ignore_retention=True)
+    `enqueue=False` is for an operator who runs the job in the foreground right after."""
+    _transition(privacy_request, Status.APPROVED, actor=reviewer, message="Retry requested", failure_reason="")
+    if enqueue:
+        from . import jobs
+
+        jobs.dispatch(privacy_request, ignore_retention=True)
     return privacy_request
 
 

@@ -65,3 +65,22 @@ def test_approving_a_denied_request_is_refused():
     run("deny", public_id, "--reason", "No")
     with pytest.raises(CommandError, match="cannot become approved"):
         run("approve", public_id)
+
+
+def test_run_retries_a_request_in_error_in_the_foreground(monkeypatch):
+    from requests_app import lifecycle
+    from requests_app.models import Status as S
+
+    public_id = run("create", "--type", "access", "--email", "sam@example.com", "--approve")
+    privacy_request = PrivacyRequest.objects.get(public_id=public_id)
+    lifecycle.fail(privacy_request, actor=lifecycle.Actor.system("worker"), reason="Twilio rejected the credentials (HTTP 401).")
+    ran = []
+
+    def fake_run(pk, progress=None):
+        ran.append(PrivacyRequest.objects.get(pk=pk).status)
+        progress("reading user", 1, 1)
+
+    monkeypatch.setattr("connector.runner.run_request", fake_run)
+    with pytest.raises(CommandError):  # the stand-in leaves it approved, not complete: reported, non-zero
+        run("run", public_id)
+    assert ran == [S.APPROVED]

@@ -44,7 +44,9 @@ class Command(BaseCommand):
         deny.add_argument("id")
         deny.add_argument("--reason", required=True)
 
-        run = sub.add_parser("run", help="Run a request's job in the foreground, with a progress bar")
+        run = sub.add_parser(
+            "run", help="Run (or retry, if in error) a request's job in the foreground, with a progress bar"
+        )
         run.add_argument("id")
 
         sub.add_parser("run-due", help="Run scheduled erasures whose time has come (for setups without Redis)")
@@ -128,6 +130,8 @@ class Command(BaseCommand):
         from connector.runner import run_request
 
         privacy_request = _find(id)
+        if privacy_request.status == Status.ERROR:
+            lifecycle.retry(privacy_request, reviewer=OPERATOR, enqueue=False)
         bars: dict[str, tqdm] = {}
 
         def progress(collection: str, done: int, total: int | None) -> None:
@@ -144,8 +148,8 @@ class Command(BaseCommand):
             bar.close()
         privacy_request.refresh_from_db()
         self.stdout.write(f"{id}: {privacy_request.get_status_display()}")
-        if privacy_request.status == Status.ERROR:
-            raise CommandError(privacy_request.failure_reason)
+        if privacy_request.status != Status.COMPLETE:
+            raise CommandError(privacy_request.failure_reason or f"request is {privacy_request.get_status_display()}")
 
     def handle_run_due(self, **_) -> None:
         from connector.runner import run_request
