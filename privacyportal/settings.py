@@ -8,7 +8,8 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if os.environ.get("READ_DOT_ENV", "true") != "false":
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -206,3 +207,8 @@ LOGGING = {
 RATELIMIT_SUBMIT_PER_IP = env.str("RATELIMIT_SUBMIT_PER_IP", default="20/h")
 RATELIMIT_SUBMIT_PER_IDENTITY = env.str("RATELIMIT_SUBMIT_PER_IDENTITY", default="5/h")
 RATELIMIT_VERIFY_PER_IP = env.str("RATELIMIT_VERIFY_PER_IP", default="60/h")
+
+# --- connector ---
+# One run per privacy request at a time; the lock is renewed while a run works, so a killed worker's
+# lock lapses after this long and a retry can resume.
+CONNECTOR_RUN_LOCK_SECONDS = env_int("CONNECTOR_RUN_LOCK_SECONDS", 60, minimum=1)
