@@ -41,7 +41,7 @@ DEBUG = env_bool("DEBUG", False)
 # The demo and the browser tests show the sandbox outbox and the sandbox Twilio; production never does.
 SANDBOX = env_bool("SANDBOX", DEBUG)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghijklmnop"
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghijklmnop"  # noqa: S105 (DEBUG-only fallback)
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")

@@ -58,7 +58,15 @@ class AuditEventInline(admin.TabularInline):
 
 @admin.register(PrivacyRequest)
 class PrivacyRequestAdmin(admin.ModelAdmin):
-    list_display = ["short_id", "type_short", "status_badge", "masked_identity", "created_at", "due_date", "days_left_col"]
+    list_display = [
+        "short_id",
+        "type_short",
+        "status_badge",
+        "masked_identity",
+        "created_at",
+        "due_date",
+        "days_left_col",
+    ]
     list_filter = ["status", "request_type", OverdueFilter]
     search_fields = ["email", "phone", "=public_id"]
     list_per_page = 50

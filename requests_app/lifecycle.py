@@ -74,9 +74,7 @@ def record(privacy_request: PrivacyRequest, *, actor: Actor, message: str) -> Au
     )
 
 
-def _transition(
-    privacy_request: PrivacyRequest, to: str, *, actor: Actor, message: str, **fields
-) -> PrivacyRequest:
+def _transition(privacy_request: PrivacyRequest, to: str, *, actor: Actor, message: str, **fields) -> PrivacyRequest:
     with transaction.atomic():
         locked = PrivacyRequest.objects.select_for_update().get(pk=privacy_request.pk)
         current = locked.status
@@ -187,9 +185,7 @@ def start(privacy_request: PrivacyRequest, *, actor: Actor) -> PrivacyRequest:
     return _transition(privacy_request, Status.IN_PROCESSING, actor=actor, message="Execution started")
 
 
-def complete(
-    privacy_request: PrivacyRequest, *, actor: Actor, message: str, package_name: str = ""
-) -> PrivacyRequest:
+def complete(privacy_request: PrivacyRequest, *, actor: Actor, message: str, package_name: str = "") -> PrivacyRequest:
     fields = {"package_name": package_name} if package_name else {}
     _transition(privacy_request, Status.COMPLETE, actor=actor, message=message, **fields)
     notifications.request_completed(privacy_request)
@@ -197,9 +193,7 @@ def complete(
 
 
 def fail(privacy_request: PrivacyRequest, *, actor: Actor, reason: str) -> PrivacyRequest:
-    return _transition(
-        privacy_request, Status.ERROR, actor=actor, message=f"Failed: {reason}", failure_reason=reason
-    )
+    return _transition(privacy_request, Status.ERROR, actor=actor, message=f"Failed: {reason}", failure_reason=reason)
 
 
 def retry(privacy_request: PrivacyRequest, *, reviewer: Actor, enqueue: bool = True) -> PrivacyRequest:

@@ -48,9 +48,7 @@ class PrivacyRequest(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     request_type = models.CharField("type", max_length=16, choices=RequestType.choices)
     # Written only by requests_app.lifecycle.
-    status = models.CharField(
-        max_length=24, choices=Status.choices, default=Status.IDENTITY_UNVERIFIED, editable=False
-    )
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.IDENTITY_UNVERIFIED, editable=False)
 
     email = models.EmailField(max_length=254, blank=True, db_index=True)
     phone = models.CharField("phone (E.164)", max_length=16, blank=True, db_index=True)

@@ -57,11 +57,11 @@ def request_form(request: HttpRequest) -> HttpResponse:
         try:
             verification.issue_code(privacy_request)
         except verification.VerificationUnavailable:
-            return render(
-                request, "portal/unavailable.html", {"privacy_request": privacy_request}, status=503
-            )
+            return render(request, "portal/unavailable.html", {"privacy_request": privacy_request}, status=503)
         return redirect("portal:verify", privacy_request.public_id)
-    return render(request, "portal/request_form.html", {"form": form, "type_help": TYPE_HELP}, status=400 if form.errors else 200)
+    return render(
+        request, "portal/request_form.html", {"form": form, "type_help": TYPE_HELP}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,7 +6,6 @@ import socket
 
 import pytest
 
-
 _real_connect = socket.socket.connect
 
 

@@ -82,7 +82,9 @@ class Demo:
     def subject_bodies_left(self) -> int:
         from twilio_sandbox.models import SandboxMessage
 
-        return SandboxMessage.objects.filter(sid__in=self.subject_sids, body__in=self.email_subject_message_bodies).count()
+        return SandboxMessage.objects.filter(
+            sid__in=self.subject_sids, body__in=self.email_subject_message_bodies
+        ).count()
 
     def other_bodies_left(self) -> int:
         from twilio_sandbox.models import SandboxMessage
@@ -104,7 +106,9 @@ def demo(request, live_server, transactional_db, settings, tmp_path):
     }
     configure_sandbox()
     seed_demo()
-    set_connection(account_sid=DEMO_ACCOUNT_SID, auth_token=DEMO_AUTH_TOKEN, base_url=f"{live_server.url}/sandbox/twilio")
+    set_connection(
+        account_sid=DEMO_ACCOUNT_SID, auth_token=DEMO_AUTH_TOKEN, base_url=f"{live_server.url}/sandbox/twilio"
+    )
     if os.environ.get("REDIS_URL"):
         os.environ["PACKAGE_STORAGE_DIR"] = str(tmp_path)  # the worker writes packages where the server reads them
         request.getfixturevalue("rq_worker")

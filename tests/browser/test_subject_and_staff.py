@@ -108,7 +108,9 @@ def test_subject_downloads_their_package_from_the_completion_message(page, demo,
 
 
 def test_erasure_ends_with_the_sandbox_data_masked(page, demo):
-    privacy_request = lifecycle.create(request_type="erasure", email=demo.email_subject, actor=lifecycle.Actor.subject())
+    privacy_request = lifecycle.create(
+        request_type="erasure", email=demo.email_subject, actor=lifecycle.Actor.subject()
+    )
     lifecycle.verify(privacy_request, actor=lifecycle.Actor.subject())
     lifecycle.approve(privacy_request, reviewer=lifecycle.Actor.system("test"))
     wait_for_status(privacy_request, {Status.COMPLETE})

@@ -140,7 +140,6 @@ def test_a_real_rq_worker_runs_an_erasure(demo, live_server, settings):
 
     from privacyportal import queueing
     from requests_app.jobs import execute_request
-
     from tests.settings import TEST_FERNET_KEY
 
     if not os.environ.get("REDIS_URL") or db.vendor != "postgresql":

@@ -3,7 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from requests_app import lifecycle
 from requests_app.identities import normalize_email, normalize_phone
@@ -16,8 +18,24 @@ FUZZ = hsettings(max_examples=700, deadline=None, suppress_health_check=[HealthC
 nasty_text = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=250, max_size=5000),
-    st.sampled_from(["", " ", "\x00", "+", "00", "+1", "@", "a@b", "<script>alert(1)</script>", "' OR 1=1 --",
-                     "+1 415 555 2671\x00", "sam@example.com\r\nBcc: x@y.z", "🙂@🙂.com", "+٤٤٧٩١١١٢٣٤٥٦"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "+",
+            "00",
+            "+1",
+            "@",
+            "a@b",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "+1 415 555 2671\x00",
+            "sam@example.com\r\nBcc: x@y.z",
+            "🙂@🙂.com",
+            "+٤٤٧٩١١١٢٣٤٥٦",
+        ]
+    ),
     st.from_regex(r"\+[0-9 ()\-]{0,40}", fullmatch=True),
     st.emails().map(lambda e: e * 3),
 )
@@ -40,8 +58,12 @@ def _assert_stored_rows_are_clean() -> None:
 
 
 @FUZZ
-@given(request_type=st.one_of(nasty_text, st.sampled_from(["access", "erasure"])), email=nasty_text,
-       phone=nasty_text, channel=nasty_text)
+@given(
+    request_type=st.one_of(nasty_text, st.sampled_from(["access", "erasure"])),
+    email=nasty_text,
+    phone=nasty_text,
+    channel=nasty_text,
+)
 def test_request_form_survives_generated_input(client, open_portal, request_type, email, phone, channel):
     try:
         response = client.post(

@@ -41,7 +41,10 @@ def test_deny_asks_for_a_reason_and_refuses_an_empty_one(client, reviewer):
     assert privacy_request.status == Status.PENDING
     client.post(deny_url, {"ids": str(privacy_request.pk), "reason": "Duplicate of an earlier request."})
     privacy_request.refresh_from_db()
-    assert (privacy_request.status, privacy_request.denial_reason) == (Status.DENIED, "Duplicate of an earlier request.")
+    assert (privacy_request.status, privacy_request.denial_reason) == (
+        Status.DENIED,
+        "Duplicate of an earlier request.",
+    )
 
 
 def test_detail_page_buttons_approve_and_show_the_timeline(client, reviewer):
@@ -62,8 +65,16 @@ def test_staff_without_review_permission_cannot_approve_or_deny(client, outsider
     page = client.get(CHANGELIST).content.decode()
     assert "approve_selected" not in page
     client.post(CHANGELIST, {"action": "approve_selected", "_selected_action": [privacy_request.pk]})
-    assert client.post(reverse("admin:requests_app_privacyrequest_do", args=[privacy_request.pk, "approve"])).status_code == 403
-    assert client.post(reverse("admin:requests_app_privacyrequest_deny"), {"ids": str(privacy_request.pk), "reason": "x"}).status_code == 403
+    assert (
+        client.post(reverse("admin:requests_app_privacyrequest_do", args=[privacy_request.pk, "approve"])).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:requests_app_privacyrequest_deny"), {"ids": str(privacy_request.pk), "reason": "x"}
+        ).status_code
+        == 403
+    )
     privacy_request.refresh_from_db()
     assert privacy_request.status == Status.PENDING
 
@@ -73,7 +84,9 @@ def test_status_cannot_be_edited_in_the_admin(client, reviewer):
     client.force_login(reviewer)
     change = reverse("admin:requests_app_privacyrequest_change", args=[privacy_request.pk])
     assert 'name="status"' not in client.get(change).content.decode()
-    client.post(change, {"status": "complete", "twilio_user": "US123", "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0})
+    client.post(
+        change, {"status": "complete", "twilio_user": "US123", "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0}
+    )
     privacy_request.refresh_from_db()
     assert privacy_request.status == Status.PENDING
 

@@ -30,7 +30,16 @@ def test_create_prints_the_id_of_a_verified_request():
 
 
 def test_create_with_approve_and_a_twilio_user():
-    public_id = run("create", "--type", "access", "--email", "sam@example.com", "--twilio-user", "US00000000000000000000000000000001", "--approve")
+    public_id = run(
+        "create",
+        "--type",
+        "access",
+        "--email",
+        "sam@example.com",
+        "--twilio-user",
+        "US00000000000000000000000000000001",
+        "--approve",
+    )
     privacy_request = PrivacyRequest.objects.get(public_id=public_id)
     assert privacy_request.status == Status.APPROVED
     assert privacy_request.twilio_user.startswith("US")
@@ -73,7 +82,9 @@ def test_run_retries_a_request_in_error_in_the_foreground(monkeypatch):
 
     public_id = run("create", "--type", "access", "--email", "sam@example.com", "--approve")
     privacy_request = PrivacyRequest.objects.get(public_id=public_id)
-    lifecycle.fail(privacy_request, actor=lifecycle.Actor.system("worker"), reason="Twilio rejected the credentials (HTTP 401).")
+    lifecycle.fail(
+        privacy_request, actor=lifecycle.Actor.system("worker"), reason="Twilio rejected the credentials (HTTP 401)."
+    )
     ran = []
 
     def fake_run(pk, progress=None):

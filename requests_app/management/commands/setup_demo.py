@@ -25,7 +25,9 @@ class Command(BaseCommand):
             raise CommandError("setup_demo needs SANDBOX=true (it points the product at its own fakes)")
 
         password = password or secrets.token_urlsafe(9)
-        user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": f"{username}@example.com"})
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com"}
+        )
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
