@@ -16,8 +16,10 @@ from .providers import Provider, provider_class, service_type_choices
 
 
 class Channel(models.TextChoices):
+    """How a subject is reached; requests_app uses these too (the code channel)."""
+
     EMAIL = "email", "Email"
-    SMS = "sms", "SMS"
+    SMS = "sms", "Text message (SMS)"
 
 
 class Kind(models.TextChoices):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from messaging.models import Channel
+
 from .identities import mask_email, mask_phone
 
 
@@ -37,11 +39,6 @@ class Status(models.TextChoices):
 
 
 FINAL_STATUSES = frozenset({Status.COMPLETE, Status.DENIED, Status.CANCELED})
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "Text message (SMS)"
 
 
 class PrivacyRequest(models.Model):
