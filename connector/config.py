@@ -119,6 +119,13 @@ class SaasConfig:
 
     def link_fields(self, collection: str) -> tuple[str, ...]:
         """Fields of a collection other requests read from its records: kept in checkpoints."""
+        # Asked once per record found; the config is immutable, so remember the answer per collection.
+        cache = self.__dict__.setdefault("_link_fields_cache", {})
+        if collection not in cache:
+            cache[collection] = self._link_fields(collection)
+        return cache[collection]
+
+    def _link_fields(self, collection: str) -> tuple[str, ...]:
         fields = set(self.endpoint(collection).key)
         for endpoint in self.endpoints:
             requests = [*endpoint.reads, endpoint.update, endpoint.delete]

@@ -208,6 +208,22 @@ def retry(privacy_request: PrivacyRequest, *, reviewer: Actor, enqueue: bool = T
     return privacy_request
 
 
+def resume(privacy_request: PrivacyRequest, *, actor: Actor) -> PrivacyRequest:
+    """Queue the job again for a request left in processing by a worker that died (SIGKILL, a lost host);
+    it resumes from its checkpoints. While the first run is still alive it holds the run lock, and the
+    queued job does nothing, so resuming a run that was only slow is harmless."""
+    if privacy_request.status != Status.IN_PROCESSING:
+        raise TransitionError(
+            f"Request {privacy_request.public_id} is {Status(privacy_request.status).label.lower()}; "
+            "only a request in processing can be resumed."
+        )
+    record(privacy_request, actor=actor, message="Resume requested: the run continues from its checkpoints")
+    from . import jobs
+
+    jobs.dispatch(privacy_request, ignore_retention=True)
+    return privacy_request
+
+
 def cancel(privacy_request: PrivacyRequest, *, actor: Actor, reason: str = "") -> PrivacyRequest:
     message = f"Canceled: {reason}" if reason else "Canceled"
     return _transition(privacy_request, Status.CANCELED, actor=actor, message=message)

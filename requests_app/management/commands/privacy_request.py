@@ -1,4 +1,4 @@
-"""Operators' command line for privacy requests: create, show, approve, deny, run, run-due."""
+"""Operators' command line for privacy requests: create, show, approve, deny, resume, run, run-due."""
 
 import json
 
@@ -48,6 +48,9 @@ class Command(BaseCommand):
             "run", help="Run (or retry, if in error) a request's job in the foreground, with a progress bar"
         )
         run.add_argument("id")
+
+        resume = sub.add_parser("resume", help="Queue a request left in processing by a dead worker again")
+        resume.add_argument("id")
 
         sub.add_parser("run-due", help="Run scheduled erasures whose time has come (for setups without Redis)")
 
@@ -123,6 +126,10 @@ class Command(BaseCommand):
     def handle_deny(self, *, id, reason, **_) -> None:  # noqa: A002
         lifecycle.deny(_find(id), reviewer=OPERATOR, reason=reason)
         self.stdout.write(f"denied {id}")
+
+    def handle_resume(self, *, id, **_) -> None:  # noqa: A002
+        lifecycle.resume(_find(id), actor=OPERATOR)
+        self.stdout.write(f"queued {id} to resume from its checkpoints")
 
     def handle_run(self, *, id, **_) -> None:  # noqa: A002
         from tqdm import tqdm
