@@ -192,6 +192,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             "approve": lambda: lifecycle.approve(privacy_request, reviewer=actor),
             "retry": lambda: lifecycle.retry(privacy_request, reviewer=actor),
             "run-now": lambda: self._run_now(privacy_request, actor),
+            "resume": lambda: lifecycle.resume(privacy_request, actor=actor),
             "cancel": lambda: lifecycle.cancel(privacy_request, actor=actor, reason="by staff"),
         }
         if what == "deny":

@@ -122,3 +122,15 @@ def test_overdue_filter(client, reviewer):
     client.force_login(reviewer)
     result = client.get(CHANGELIST, {"overdue": "yes"}).context["cl"].result_list
     assert list(result) == [late]
+
+
+def test_resume_button_requeues_a_request_left_in_processing(client, reviewer, monkeypatch):
+    dispatched = []
+    monkeypatch.setattr("requests_app.jobs.dispatch", lambda pr, **kw: dispatched.append((pr.pk, kw)))
+    privacy_request = PrivacyRequestFactory(status=Status.IN_PROCESSING)
+    client.force_login(reviewer)
+    change = reverse("admin:requests_app_privacyrequest_change", args=[privacy_request.pk])
+    assert 'id="resume-button"' in client.get(change).content.decode()
+    client.post(reverse("admin:requests_app_privacyrequest_do", args=[privacy_request.pk, "resume"]))
+    assert dispatched == [(privacy_request.pk, {"ignore_retention": True})]
+    assert privacy_request.events.filter(message__startswith="Resume requested").exists()
