@@ -91,11 +91,18 @@ def _run(privacy_request: PrivacyRequest, progress: Callable | None, heartbeat: 
         lifecycle.fail(privacy_request, actor=WORKER, reason=str(exc))
     except saas_config.ConfigError as exc:
         lifecycle.fail(privacy_request, actor=WORKER, reason=f"The connector configuration is invalid: {exc}")
+    except Exception:
+        # A bug or an answer nobody foresaw: never leave the request stuck in processing. Its checkpoints
+        # stay, so a staff retry resumes once the cause is fixed.
+        log.exception("request %s failed unexpectedly", privacy_request.pk)
+        lifecycle.fail(
+            privacy_request,
+            actor=WORKER,
+            reason="The connector stopped on an unexpected error (details in the worker log); retry once fixed.",
+        )
 
 
-def build_execution(
-    privacy_request: PrivacyRequest, connection: TwilioConnection, *, progress=None
-) -> Execution:
+def build_execution(privacy_request: PrivacyRequest, connection: TwilioConnection, *, progress=None) -> Execution:
     config = saas_config.load(CONFIG_NAME)
     params = {k: str(v) for k, v in config.connector_params.items() if v is not None}
     params.update(connection_params(connection))
@@ -153,7 +160,5 @@ def erasure_message(outcome: ErasureOutcome, delete_sla_days: int | None, *, str
             "(Twilio cannot update them); turn masking_strict off to delete those records instead."
         )
     if delete_sla_days:
-        parts.append(
-            f"Twilio may keep erased data in its backups for up to {delete_sla_days} days (deleteSla)."
-        )
+        parts.append(f"Twilio may keep erased data in its backups for up to {delete_sla_days} days (deleteSla).")
     return " ".join(parts)

@@ -58,7 +58,8 @@ def paginate(
     filters: Iterable[tuple[str, str]] = (),
     descending: bool = False,
 ) -> dict:
-    """One page of `queryset` ordered by the unique integer column `key`, as Twilio's list body."""
+    """One page of `queryset` (model instances or `.values()` dicts) ordered by the unique integer column
+    `key`, as Twilio's list body."""
     page_size = _int_param(request, "PageSize", DEFAULT_PAGE_SIZE, 1, maximum)
     page = _int_param(request, "Page", 0, 0, None)
     token = _token(request)
@@ -95,8 +96,8 @@ def paginate(
         return f"{root}?{urlencode(params)}"
 
     current_token = request.GET.get("PageToken") or None
-    first_key = getattr(rows[0], key) if rows else None
-    last_key = getattr(rows[-1], key) if rows else None
+    first_key = _position(rows[0], key) if rows else None
+    last_key = _position(rows[-1], key) if rows else None
     meta = {
         "page": page,
         "page_size": page_size,
@@ -107,3 +108,8 @@ def paginate(
         "key": list_key,
     }
     return {list_key: [render(row) for row in rows], "meta": meta}
+
+
+def _position(row, key: str) -> int:
+    # Rows are model instances, or dicts from `.values()` where building instances would cost too much.
+    return row[key] if isinstance(row, dict) else getattr(row, key)

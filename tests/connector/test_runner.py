@@ -35,9 +35,7 @@ def test_access_by_email_holds_only_the_subjects_own_data(world, fake, connectio
     assert pr.status == Status.COMPLETE, pr.failure_reason
     package = read_package(pr)
     assert [u["identity"] for u in package["user.json"]] == [ALICE]
-    assert sorted(m["body"] for m in package["conversation_messages.json"]) == [
-        f"alice says {i}" for i in range(3)
-    ]
+    assert sorted(m["body"] for m in package["conversation_messages.json"]) == [f"alice says {i}" for i in range(3)]
     assert [p["identity"] for p in package["conversation_participants.json"]] == [ALICE]
     assert {c["conversation_sid"] for c in package["user_conversations.json"]} == {world["c1"]}
     assert "bob says" not in json.dumps(package["conversation_messages.json"])
@@ -54,9 +52,7 @@ def test_access_by_phone_only_finds_the_sms_participant(world, fake, connection)
     package = read_package(pr)
     assert package["user.json"] == []
     assert [m["body"] for m in package["conversation_messages.json"]] == ["carol's question"]
-    assert [p["messaging_binding"]["address"] for p in package["conversation_participants.json"]] == [
-        CAROL_PHONE
-    ]
+    assert [p["messaging_binding"]["address"] for p in package["conversation_participants.json"]] == [CAROL_PHONE]
 
 
 def test_access_from_a_staff_added_user_sid(world, fake, connection):
@@ -131,13 +127,9 @@ def test_erasure_without_masking_strict_deletes_records_but_never_conversations(
     assert [m["body"] for m in fake.messages[world["c2"]]] == ["agent's answer"]
     assert [p["identity"] for p in fake.participants[world["c2"]]] == [AGENT]
     assert world["c2"] in fake.conversations
-    assert not any(
-        c[0] == "DELETE" and "/Conversations/" in c[1] and c[1].count("/") == 3 for c in fake.calls
-    )
+    assert not any(c[0] == "DELETE" and "/Conversations/" in c[1] and c[1].count("/") == 3 for c in fake.calls)
     rows = {r["collection"]: r for r in progress(pr)}
-    assert (
-        rows["conversation_messages"]["deleted"] == 1 and rows["conversation_participants"]["verified"] == 1
-    )
+    assert rows["conversation_messages"]["deleted"] == 1 and rows["conversation_participants"]["verified"] == 1
 
 
 def test_a_404_mid_erasure_counts_as_already_gone(world, fake, connection):
@@ -230,10 +222,20 @@ def test_a_resumed_erasure_masks_nothing_twice(world, fake, connection, monkeypa
     assert pr.status == Status.COMPLETE, pr.failure_reason
     # 3 messages + participant + user = 5 updates in all, each sent once across both runs.
     assert len(fake.updates()) == 3
-    mine = [
-        m
-        for m in fake.messages[world["c1"]]
-        if m["participant_sid"] == fake.participants[world["c1"]][0]["sid"]
-    ]
+    mine = [m for m in fake.messages[world["c1"]] if m["participant_sid"] == fake.participants[world["c1"]][0]["sid"]]
     assert {m["body"] for m in mine} == {"[erased]"}
     assert pr.events.filter(message="Execution resumed from its checkpoints").exists()
+
+
+def test_an_unexpected_error_puts_the_request_in_error_instead_of_leaving_it_stuck(connection, world, monkeypatch):
+    from connector import execution
+
+    def broken(self, *args, **kwargs):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(execution.Execution, "access", broken)
+    pr = approved(RequestType.ACCESS, email=ALICE)
+    run_request(pr.pk)
+    pr.refresh_from_db()
+    assert pr.status == Status.ERROR
+    assert "unexpected error" in pr.failure_reason
