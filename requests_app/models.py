@@ -13,8 +13,12 @@ from .identities import mask_email, mask_phone
 
 
 def new_public_id() -> str:
-    # 128 bits from the OS CSPRNG: the only secret a subject needs to see their status page.
-    return secrets.token_urlsafe(16)
+    # 128 bits from the OS CSPRNG: the only secret a subject needs to see their status page. Never starting
+    # with "-", so an id is never mistaken for an option on the command line (`privacy_request show -x…`).
+    while True:
+        public_id = secrets.token_urlsafe(16)
+        if not public_id.startswith("-"):
+            return public_id
 
 
 def default_due_date():

@@ -126,18 +126,11 @@ def redis_url(settings):
     client.flushdb()
 
 
-@pytest.fixture
-def rq_worker(redis_url, transactional_db, live_server, settings):
-    """A real `manage.py rqworker --with-scheduler` process on the test database and Redis."""
-    import subprocess
-    import sys
-    from pathlib import Path
+def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a real worker process on this run's test database, Redis and package folder."""
+    from tests.settings import PACKAGE_STORAGE_DIR, TEST_FERNET_KEY
 
-    from tests.settings import TEST_FERNET_KEY
-
-    settings.PORTAL_BASE_URL = live_server.url
-    root = Path(__file__).resolve().parent.parent
-    env = {
+    return {
         **os.environ,
         # The product's own settings (not tests.settings): the worker uses Redis like a deployed one.
         "DJANGO_SETTINGS_MODULE": "privacyportal.settings",
@@ -147,12 +140,23 @@ def rq_worker(redis_url, transactional_db, live_server, settings):
         "FIELD_ENCRYPTION_KEY": TEST_FERNET_KEY,
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": redis_url,
-        "PORTAL_BASE_URL": live_server.url,
+        "PACKAGE_STORAGE_DIR": PACKAGE_STORAGE_DIR,
+        **extra,
     }
+
+
+@pytest.fixture
+def rq_worker(redis_url, transactional_db, live_server, settings):
+    """A real `manage.py rqworker --with-scheduler` process on the test database and Redis."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    settings.PORTAL_BASE_URL = live_server.url
     process = subprocess.Popen(
         [sys.executable, "manage.py", "rqworker", "default", "messaging", "--with-scheduler"],
-        cwd=root,
-        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        env=worker_env(redis_url, PORTAL_BASE_URL=live_server.url),
     )
     yield process
     process.terminate()

@@ -23,9 +23,7 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPEC_PATH = (
-    Path(__file__).resolve().parent.parent / "twilio_sandbox" / "spec" / "twilio_conversations_v1.json"
-)
+SPEC_PATH = Path(__file__).resolve().parent.parent / "twilio_sandbox" / "spec" / "twilio_conversations_v1.json"
 SPEC_SERVER = "https://conversations.twilio.com"
 ERROR_FIELDS = {"code": int, "message": str, "more_info": str, "status": int}
 

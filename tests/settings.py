@@ -20,3 +20,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # pytest-django runs tests with DEBUG off, where a real key is required: use a fixed test-only key.
 TEST_FERNET_KEY = "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 FIELD_ENCRYPTION_KEYS = [TEST_FERNET_KEY]
+
+# Data packages go to a scratch folder of this test run (worker processes are given the same folder).
+import tempfile  # noqa: E402
+
+PACKAGE_STORAGE_DIR = tempfile.mkdtemp(prefix="privacyportal-test-packages-")
+STORAGES["packages"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PACKAGE_STORAGE_DIR},
+}

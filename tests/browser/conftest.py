@@ -93,24 +93,19 @@ class Demo:
 
 
 @pytest.fixture
-def demo(request, live_server, transactional_db, settings, tmp_path):
+def demo(request, live_server, transactional_db, settings):
     """What `make run` sets up, against the live server; a real RQ worker runs the jobs when Redis is there."""
     from connector.connection import set_connection
     from messaging.setup import configure_sandbox
     from twilio_sandbox.seed import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, seed_demo
 
     settings.PORTAL_BASE_URL = live_server.url
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "packages": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
     configure_sandbox()
     seed_demo()
     set_connection(
         account_sid=DEMO_ACCOUNT_SID, auth_token=DEMO_AUTH_TOKEN, base_url=f"{live_server.url}/sandbox/twilio"
     )
     if os.environ.get("REDIS_URL"):
-        os.environ["PACKAGE_STORAGE_DIR"] = str(tmp_path)  # the worker writes packages where the server reads them
         request.getfixturevalue("rq_worker")
     return Demo(live_server.url)
 

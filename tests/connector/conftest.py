@@ -14,17 +14,6 @@ AGENT = "agent@example.com"
 CAROL_PHONE = "+15551234567"
 
 
-@pytest.fixture(autouse=True)
-def _package_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "packages": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "packages")},
-        },
-    }
-
-
 @pytest.fixture
 def fake(httpserver):
     return FakeTwilio(httpserver)

@@ -128,9 +128,7 @@ class FakeTwilio:
             if user is None:
                 return _error(404, 20404)
             if len(parts) == 3 and parts[2] == "Conversations":
-                return self._page(
-                    request, "UserConversations", "conversations", self._user_conversations(user)
-                )
+                return self._page(request, "UserConversations", "conversations", self._user_conversations(user))
             if m == "GET":
                 return _json(user)
             if m == "POST":
@@ -171,9 +169,7 @@ class FakeTwilio:
                 rows.remove(record)
                 return Response(status=204)
             if m == "POST":
-                record.update(
-                    _form(request, {"Body": "body", "Attributes": "attributes", "Author": "author"})
-                )
+                record.update(_form(request, {"Body": "body", "Attributes": "attributes", "Author": "author"}))
                 return _json(record)
             return _json(record)
         return _error(404, 20404)

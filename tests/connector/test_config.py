@@ -32,9 +32,7 @@ def test_every_override_the_twilio_config_names_is_registered():
     from connector import overrides
 
     c = config.load("twilio_conversations")
-    names = {
-        r.request_override for e in c.endpoints for r in (e.update, e.delete) if r and r.request_override
-    }
+    names = {r.request_override for e in c.endpoints for r in (e.update, e.delete) if r and r.request_override}
     assert names <= set(overrides.REGISTRY)
 
 
@@ -42,9 +40,7 @@ def test_every_override_the_twilio_config_names_is_registered():
     ("mutate", "message"),
     [
         (
-            lambda d: d["saas_config"]["endpoints"][2]["requests"]["read"][0]["pagination"].update(
-                strategy="offset"
-            ),
+            lambda d: d["saas_config"]["endpoints"][2]["requests"]["read"][0]["pagination"].update(strategy="offset"),
             "endpoints[2].requests.read[0].pagination.strategy: must be 'link'",
         ),
         (

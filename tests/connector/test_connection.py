@@ -51,9 +51,7 @@ def test_the_set_command_reads_the_token_from_the_environment_and_never_prints_i
         stdout=out,
     )
     connection = TwilioConnection.current()
-    assert (
-        connection.auth_token == AUTH_TOKEN and not connection.masking_strict and connection.concurrency == 3
-    )
+    assert connection.auth_token == AUTH_TOKEN and not connection.masking_strict and connection.concurrency == 3
     assert AUTH_TOKEN not in out.getvalue() and "auth token set" in out.getvalue()
     out = io.StringIO()
     call_command("twilio_connection", "test", stdout=out)

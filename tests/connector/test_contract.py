@@ -32,13 +32,9 @@ def exchanges(monkeypatch):
 
 
 @pytest.fixture
-def sandbox(live_server, settings, tmp_path):
+def sandbox(live_server):
     from connector.connection import set_connection
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "packages": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
     seed_demo()
     return set_connection(
         account_sid=DEMO_ACCOUNT_SID,

@@ -130,9 +130,8 @@ def test_bad_credentials_then_fixed_and_retried(demo, live_server):
 
 
 @pytest.mark.redis
-def test_a_real_rq_worker_runs_an_erasure(demo, live_server, settings):
+def test_a_real_rq_worker_runs_an_erasure(demo, live_server, settings, redis_url):
     """`rqworker --burst` in a subprocess picks the job from Redis and erases against the sandbox."""
-    import os
     import subprocess
     import sys
 
@@ -140,22 +139,14 @@ def test_a_real_rq_worker_runs_an_erasure(demo, live_server, settings):
 
     from privacyportal import queueing
     from requests_app.jobs import execute_request
-    from tests.settings import TEST_FERNET_KEY
+    from tests.conftest import worker_env
 
-    if not os.environ.get("REDIS_URL") or db.vendor != "postgresql":
-        pytest.skip("needs REDIS_URL and PostgreSQL (the worker process must see the test database)")
+    if db.vendor != "postgresql":
+        pytest.skip("the worker process must share the test database: run on PostgreSQL")
     connect(live_server, demo.account_sid, demo.auth_token)
     pr = approved(RequestType.ERASURE, email=SANDBOX_ALICE)
-    queue = queueing.get_queue()
-    queue.empty()
-    queue.enqueue(execute_request, pr.pk)
-    db_settings = db.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db_settings['USER']}@{db_settings['HOST']}:{db_settings['PORT']}/{db_settings['NAME']}",
-        "FIELD_ENCRYPTION_KEY": TEST_FERNET_KEY,
-        "DEBUG": "true",
-    }
+    queueing.get_queue().enqueue(execute_request, pr.pk)
+    env = worker_env(redis_url)
     subprocess.run(
         [sys.executable, "manage.py", "rqworker", "--burst", "default"],
         cwd=settings.BASE_DIR,

@@ -24,17 +24,6 @@ STORM_SID = "AC" + "57" * 16
 VOLATILE = ("sid", "url", "links", "date_")
 
 
-@pytest.fixture(autouse=True)
-def _package_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "packages": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "packages")},
-        },
-    }
-
-
 @pytest.fixture
 def twins(transactional_db):
     """Two accounts seeded identically; the second one storms."""

@@ -26,21 +26,10 @@ RUN_LOCK_SECONDS = 3
 
 def start_worker(redis_url: str, *, burst: bool) -> subprocess.Popen:
     """`manage.py rqworker` on the test database and Redis (it forks a work-horse per job)."""
-    from tests.conftest import _test_database_url
-    from tests.settings import TEST_FERNET_KEY
+    from tests.conftest import worker_env
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "privacyportal.settings",
-        "READ_DOT_ENV": "false",
-        "DEBUG": "true",
-        "SANDBOX": "true",
-        "FIELD_ENCRYPTION_KEY": TEST_FERNET_KEY,
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": redis_url,
-        # A dead run's lock lapses after this long (renewed every second while the run is alive).
-        "CONNECTOR_RUN_LOCK_SECONDS": str(RUN_LOCK_SECONDS),
-    }
+    # A dead run's lock lapses after this long (renewed every second while the run is alive).
+    env = worker_env(redis_url, CONNECTOR_RUN_LOCK_SECONDS=str(RUN_LOCK_SECONDS))
     command = [sys.executable, "manage.py", "rqworker", "default", *(["--burst"] if burst else [])]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

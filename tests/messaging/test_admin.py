@@ -57,9 +57,7 @@ def test_switching_to_a_sender_number_needs_clearing_the_service_sid(admin_clien
     response = admin_client.post(_change(twilio_sms.pk), both)
     assert response.status_code == 200 and "exactly one" in response.content.decode()
 
-    response = admin_client.post(
-        _change(twilio_sms.pk), {**both, "clear_secrets": ["twilio_messaging_service_sid"]}
-    )
+    response = admin_client.post(_change(twilio_sms.pk), {**both, "clear_secrets": ["twilio_messaging_service_sid"]})
     assert response.status_code == 302
     twilio_sms.refresh_from_db()
     assert "twilio_messaging_service_sid" not in twilio_sms.secrets

@@ -17,9 +17,7 @@ def token(db):
 
 @pytest.fixture
 def api(client, token):
-    def call(
-        method: str, path: str, body=None, *, raw: str | None = None, auth: str | None = f"Bearer {token}"
-    ):
+    def call(method: str, path: str, body=None, *, raw: str | None = None, auth: str | None = f"Bearer {token}"):
         headers = {"HTTP_AUTHORIZATION": auth} if auth else {}
         if method == "GET":
             return client.get(path, **headers)
@@ -206,10 +204,7 @@ def test_bad_twilio_secrets_get_422_and_are_never_echoed(api, secrets, bad_field
 
 def test_secrets_for_an_unknown_or_missing_config_get_404(api):
     assert api("PUT", "/api/v1/messaging/default/pigeon/secret", {}).status_code == 404
-    assert (
-        api("PUT", "/api/v1/messaging/default/mailgun/secret", {"mailgun_api_key": MAILGUN_KEY}).status_code
-        == 404
-    )
+    assert api("PUT", "/api/v1/messaging/default/mailgun/secret", {"mailgun_api_key": MAILGUN_KEY}).status_code == 404
 
 
 def test_patch_config_validates_types_and_keys(api):
@@ -234,14 +229,10 @@ def test_patch_config_validates_types_and_keys(api):
 
 
 def test_patch_config_changes_only_what_it_names(api):
-    response = api(
-        "PATCH", "/api/v1/config", {"execution": {"subject_identity_verification_required": False}}
-    )
+    response = api("PATCH", "/api/v1/config", {"execution": {"subject_identity_verification_required": False}})
     assert response.status_code == 200
     row = MessagingSettings.load()
-    assert (
-        row.subject_identity_verification_required is False and row.send_request_receipt_notification is False
-    )
+    assert row.subject_identity_verification_required is False and row.send_request_receipt_notification is False
 
 
 def test_wrong_method_gets_405(api):

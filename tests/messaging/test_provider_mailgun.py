@@ -91,9 +91,7 @@ def test_401_on_send_is_permanent(vendor, mailgun):
 
 def test_400_is_permanent_and_quotes_mailgun(vendor, mailgun):
     vendor.expect_request(TEMPLATE).respond_with_json({}, 404)
-    vendor.expect_request(MESSAGES).respond_with_json(
-        {"message": "'to' parameter is not a valid address"}, 400
-    )
+    vendor.expect_request(MESSAGES).respond_with_json({"message": "'to' parameter is not a valid address"}, 400)
 
     with pytest.raises(DeliveryError) as caught:
         mailgun.provider().send(MESSAGE)
@@ -104,9 +102,7 @@ def test_400_is_permanent_and_quotes_mailgun(vendor, mailgun):
 
 def test_429_on_send_is_transient_after_retries(vendor, mailgun, sleeps):
     vendor.expect_request(TEMPLATE).respond_with_json({}, 404)
-    vendor.expect_request(MESSAGES).respond_with_json(
-        {"message": "slow down"}, 429, headers={"Retry-After": "1"}
-    )
+    vendor.expect_request(MESSAGES).respond_with_json({"message": "slow down"}, 429, headers={"Retry-After": "1"})
 
     with pytest.raises(DeliveryError) as caught:
         mailgun.provider().send(MESSAGE)

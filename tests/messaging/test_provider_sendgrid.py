@@ -7,9 +7,7 @@ from tests.messaging.conftest import SENDGRID_KEY
 
 pytestmark = pytest.mark.django_db
 
-MESSAGE = OutgoingMessage(
-    to="sam@example.com", subject="Hello", text="Code 123456", html="<p>Code 123456</p>"
-)
+MESSAGE = OutgoingMessage(to="sam@example.com", subject="Hello", text="Code 123456", html="<p>Code 123456</p>")
 
 
 def test_it_posts_the_documented_json_with_a_bearer_key(vendor, sendgrid):

@@ -12,9 +12,7 @@ from tests.messaging.conftest import ACCOUNT_SID, AUTH_TOKEN, MESSAGING_SERVICE_
 pytestmark = pytest.mark.django_db
 
 PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
-MESSAGE = OutgoingMessage(
-    to="+14155552671", subject="s", text="Acme: your code is 123456.", kind="test", channel="sms"
-)
+MESSAGE = OutgoingMessage(to="+14155552671", subject="s", text="Acme: your code is 123456.", kind="test", channel="sms")
 
 
 def _error(status: int, code: int, message: str = "error") -> dict:
@@ -27,9 +25,7 @@ def _error(status: int, code: int, message: str = "error") -> dict:
 
 
 def test_it_posts_the_documented_form_with_basic_auth_and_returns_the_sid(vendor, twilio_sms):
-    vendor.expect_request(PATH, method="POST").respond_with_json(
-        {"sid": "SM" + "1" * 32, "status": "queued"}, 201
-    )
+    vendor.expect_request(PATH, method="POST").respond_with_json({"sid": "SM" + "1" * 32, "status": "queued"}, 201)
 
     assert twilio_sms.provider().send(MESSAGE) == "SM" + "1" * 32
 
@@ -56,9 +52,7 @@ def test_a_sender_phone_number_goes_in_from(vendor, twilio_sms):
 
 
 def test_twilio_21211_is_permanent_and_not_retried(vendor, twilio_sms):
-    vendor.expect_request(PATH).respond_with_json(
-        _error(400, 21211, "The 'To' number +14155552671 is not valid"), 400
-    )
+    vendor.expect_request(PATH).respond_with_json(_error(400, 21211, "The 'To' number +14155552671 is not valid"), 400)
 
     with pytest.raises(DeliveryError) as caught:
         twilio_sms.provider().send(MESSAGE)
@@ -135,9 +129,7 @@ def test_a_timeout_is_transient_and_names_no_path(vendor, twilio_sms, settings, 
 
 
 def test_other_twilio_errors_are_permanent_and_do_not_quote_twilio(vendor, twilio_sms):
-    vendor.expect_request(PATH).respond_with_json(
-        _error(400, 21602, "Message body is required for +14155552671"), 400
-    )
+    vendor.expect_request(PATH).respond_with_json(_error(400, 21602, "Message body is required for +14155552671"), 400)
 
     with pytest.raises(DeliveryError) as caught:
         twilio_sms.provider().send(MESSAGE)

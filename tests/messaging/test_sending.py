@@ -34,11 +34,7 @@ def test_sandbox_code_lands_in_the_outbox_and_the_log_keeps_no_code(subject):
 
     message = OutboxMessage.objects.get()
     assert message.to == "sam@example.com" and message.kind == "verification_code"
-    assert (
-        "123456" in message.text
-        and "123456" in message.html
-        and message.subject == "Acme: Your verification code"
-    )
+    assert "123456" in message.text and "123456" in message.html and message.subject == "Acme: Your verification code"
     row = MessageLog.objects.get(pk=log_id)
     assert row.status == "sent" and row.recipient == "s••@example.com" and row.payload == {}
     assert "123456" not in repr(row.__dict__)
@@ -55,9 +51,7 @@ def test_the_code_sms_is_short_and_says_when_it_expires(subject):
 
 
 def test_nothing_configured_raises_messaging_unavailable_with_a_subject_message(subject):
-    with pytest.raises(
-        MessagingUnavailable, match="We cannot send verification codes by text message right now"
-    ):
+    with pytest.raises(MessagingUnavailable, match="We cannot send verification codes by text message right now"):
         send_verification_code(privacy_request=subject, code="123456", channel="sms")
     assert not MessageLog.objects.exists()
 
@@ -81,16 +75,12 @@ def test_twilio_code_is_delivered_after_commit_and_the_payload_is_wiped(
     assert len(callbacks) == 1
     row = MessageLog.objects.get(pk=log_id)
     assert (row.status, row.provider_message_id, row.payload, row.attempts) == ("sent", "SM9", {}, 1)
-    assert (
-        vendor.log[0][0].form["Body"] == "Acme: your verification code is 123456. It expires in 10 minutes."
-    )
+    assert vendor.log[0][0].form["Body"] == "Acme: your verification code is 123456. It expires in 10 minutes."
 
 
 def test_the_job_gets_only_the_log_id(subject, twilio_sms, monkeypatch, django_capture_on_commit_callbacks):
     queued = []
-    monkeypatch.setattr(
-        "privacyportal.queueing.enqueue", lambda func, *args, **kw: queued.append((func, args, kw))
-    )
+    monkeypatch.setattr("privacyportal.queueing.enqueue", lambda func, *args, **kw: queued.append((func, args, kw)))
 
     log_id = send_verification_code(privacy_request=subject, code="123456", channel="sms")
 
@@ -108,10 +98,7 @@ def test_a_permanent_failure_is_recorded_and_shown_to_the_subject(
     row = MessageLog.objects.get(pk=log_id)
     assert (row.status, row.permanent, row.reason, row.payload) == ("failed", True, "invalid_number", {})
     assert len(vendor.log) == 1
-    assert (
-        delivery_problem(subject)
-        == "We could not send a text to that number: it is not a valid mobile number."
-    )
+    assert delivery_problem(subject) == "We could not send a text to that number: it is not a valid mobile number."
 
 
 def test_no_delivery_problem_while_sending_or_after_success(subject):
@@ -121,9 +108,7 @@ def test_no_delivery_problem_while_sending_or_after_success(subject):
     assert delivery_problem(subject) is None
 
 
-def test_on_rq_a_transient_failure_is_re_raised_while_retries_are_left(
-    subject, twilio_sms, vendor, monkeypatch
-):
+def test_on_rq_a_transient_failure_is_re_raised_while_retries_are_left(subject, twilio_sms, vendor, monkeypatch):
     vendor.expect_request(SMS_PATH).respond_with_data("", 503)
     row = MessageLog.objects.create(
         kind="verification_code",
@@ -184,9 +169,7 @@ def test_with_redis_the_job_is_enqueued_with_rq_retry_and_backoff(
     assert retry.max == 3 and retry.intervals == [10, 30, 60]
 
 
-def test_no_code_or_secret_reaches_the_logs(
-    subject, twilio_sms, vendor, caplog, django_capture_on_commit_callbacks
-):
+def test_no_code_or_secret_reaches_the_logs(subject, twilio_sms, vendor, caplog, django_capture_on_commit_callbacks):
     vendor.expect_request(SMS_PATH).respond_with_json({"code": 20003, "status": 401}, 401)
     caplog.set_level(logging.DEBUG)
 

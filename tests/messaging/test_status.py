@@ -25,10 +25,7 @@ def test_no_default_config_is_not_configured():
 
 def test_the_notification_service_type_picks_the_active_config(mailgun, twilio_sms):
     MessagingSettings.objects.create(notification_service_type="twilio_text")
-    assert (
-        messaging_status()["detail"]
-        == "Active default messaging service of type TWILIO_TEXT is fully configured"
-    )
+    assert messaging_status()["detail"] == "Active default messaging service of type TWILIO_TEXT is fully configured"
 
 
 def test_a_fully_configured_mailgun_says_so_in_fides_words(mailgun):
@@ -47,9 +44,7 @@ def test_invalid_details_come_before_secrets(db):
 
 
 def test_no_secrets_names_the_ones_needed(db):
-    MessagingConfigFactory(
-        service_type="mailgun", default_for_email=True, details={"domain": "mg.example.com"}
-    )
+    MessagingConfigFactory(service_type="mailgun", default_for_email=True, details={"domain": "mg.example.com"})
     detail = messaging_status()["detail"]
     assert detail == "No secrets found for mailgun messaging configuration (needs mailgun_api_key)"
 
@@ -62,10 +57,7 @@ def test_a_missing_secret_is_named(db):
     )
     status = messaging_status()
     assert status["config_status"] == "not configured"
-    assert (
-        status["detail"]
-        == "Invalid secrets found on twilio_text messaging configuration: missing twilio_auth_token"
-    )
+    assert status["detail"] == "Invalid secrets found on twilio_text messaging configuration: missing twilio_auth_token"
 
 
 def test_channels_show_the_active_config_and_the_last_send(twilio_sms):
@@ -92,10 +84,7 @@ def test_channel_problems_name_the_missing_channel_and_the_failed_send(mailgun):
         error="Mailgun answered HTTP 500.",
     )
     problems = channel_problems()
-    assert (
-        "No SMS messaging configuration is active: subjects who give only a phone number cannot verify."
-        in problems
-    )
+    assert "No SMS messaging configuration is active: subjects who give only a phone number cannot verify." in problems
     assert any("failed: Mailgun answered HTTP 500." in p for p in problems)
 
 

@@ -95,3 +95,11 @@ def test_run_retries_a_request_in_error_in_the_foreground(monkeypatch):
     with pytest.raises(CommandError):  # the stand-in leaves it approved, not complete: reported, non-zero
         run("run", public_id)
     assert ran == [S.APPROVED]
+
+
+def test_public_ids_never_look_like_command_line_options():
+    from requests_app.models import new_public_id
+
+    ids = [new_public_id() for _ in range(5000)]
+    assert not any(public_id.startswith("-") for public_id in ids)
+    assert len(set(ids)) == 5000

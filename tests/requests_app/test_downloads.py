@@ -16,17 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def packages_dir(settings, tmp_path):
-    # Django's setting_changed signal resets the storages registry for us.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "packages": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def completed(packages_dir):
+def completed():
     privacy_request = PrivacyRequestFactory(status=Status.COMPLETE)
     name = storages["packages"].save(f"{privacy_request.public_id}.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     privacy_request.package_name = name

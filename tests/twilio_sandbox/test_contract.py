@@ -39,13 +39,9 @@ def _requests_response(status: int, body: dict | None) -> requests.Response:
 
 
 def test_a_form_encoded_update_through_any_base_url_is_valid():
+    check_request(_prepared("POST", "/v1/Users/US" + "a" * 32, data={"FriendlyName": "x", "Attributes": "{}"}))
     check_request(
-        _prepared("POST", "/v1/Users/US" + "a" * 32, data={"FriendlyName": "x", "Attributes": "{}"})
-    )
-    check_request(
-        requests.Request(
-            "GET", "http://localhost:9/v1/Users", params={"PageSize": 50}, auth=("a", "b")
-        ).prepare()
+        requests.Request("GET", "http://localhost:9/v1/Users", params={"PageSize": 50}, auth=("a", "b")).prepare()
     )
 
 

@@ -73,9 +73,7 @@ def test_messages_of_a_phone_participant_carry_its_address_as_author(twilio):
     sid = _conversation_sid("delivery-2002")
     messages = twilio.get(f"/v1/Conversations/{sid}/Messages").json()["messages"]
     participant = SandboxParticipant.objects.get(conversation__sid=sid, address=DEMO_SMS_SUBJECT_PHONE)
-    assert {m["author"] for m in messages if m["participant_sid"] == participant.sid} == {
-        DEMO_SMS_SUBJECT_PHONE
-    }
+    assert {m["author"] for m in messages if m["participant_sid"] == participant.sid} == {DEMO_SMS_SUBJECT_PHONE}
 
 
 def test_participants_list_and_fetch_show_sms_binding_and_identity(twilio):

@@ -38,9 +38,7 @@ def test_traversal_over_http_matches_the_spec_and_follows_absolute_next_urls(liv
 
 def test_form_encoded_update_and_delete_over_http(live):
     base, session, _ = live
-    updated = session.post(
-        f"{base}/v1/Users/alice@example.com", data={"FriendlyName": "Masked", "Attributes": "{}"}
-    )
+    updated = session.post(f"{base}/v1/Users/alice@example.com", data={"FriendlyName": "Masked", "Attributes": "{}"})
     check_exchange(updated)
     assert updated.json()["friendly_name"] == "Masked"
     deleted = session.delete(f"{base}/v1/Users/bob@example.com")

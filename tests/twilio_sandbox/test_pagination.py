@@ -34,17 +34,13 @@ def test_walking_next_page_urls_sees_every_message_once_in_order(bulk):
     assert [meta["page"] for meta in metas] == [0, 1, 2, 3, 4]
     assert metas[0]["previous_page_url"] is None
     assert metas[-1]["next_page_url"] is None
-    assert all(
-        meta["next_page_url"].startswith("http://testserver/sandbox/twilio/v1/") for meta in metas[:-1]
-    )
+    assert all(meta["next_page_url"].startswith("http://testserver/sandbox/twilio/v1/") for meta in metas[:-1])
 
 
 def test_walking_descending_messages_keeps_the_order_parameter(bulk):
     _, twilio = bulk
     chat = twilio.get("/v1/Conversations").json()["conversations"][0]
-    records, metas = _walk(
-        twilio, f"/v1/Conversations/{chat['sid']}/Messages", {"PageSize": 10, "Order": "desc"}
-    )
+    records, metas = _walk(twilio, f"/v1/Conversations/{chat['sid']}/Messages", {"PageSize": 10, "Order": "desc"})
     assert [m["index"] for m in records] == list(range(22, -1, -1))
     assert all("Order=desc" in meta["url"] for meta in metas)
 

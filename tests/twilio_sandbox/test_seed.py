@@ -49,9 +49,7 @@ def test_demo_seed_has_email_users_a_phone_only_subject_and_shared_conversations
     hike = SandboxConversation.objects.get(unique_name="weekend-hike")
     members = {p.identity or p.address for p in hike.participants.all()}
     assert {"alice@example.com", DEMO_SMS_SUBJECT_PHONE} <= members
-    authors = set(
-        SandboxMessage.objects.filter(conversation__account=account).values_list("author", flat=True)
-    )
+    authors = set(SandboxMessage.objects.filter(conversation__account=account).values_list("author", flat=True))
     assert len(authors) >= 5
     _assert_messages_point_at_their_conversations_participants(account)
 
