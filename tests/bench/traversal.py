@@ -124,7 +124,13 @@ def start_server(env: dict, args) -> tuple[subprocess.Popen, str]:
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **env, "DATABASE_URL": fake_twilio_database_url(env["DATABASE_URL"])},
+        env={
+            **os.environ,
+            **env,
+            "DATABASE_URL": fake_twilio_database_url(env["DATABASE_URL"]),
+            # Only the fake Twilio, without the portal's middleware (sessions, CSRF, ...).
+            "DJANGO_SETTINGS_MODULE": "twilio_sandbox.server_settings",
+        },
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -275,7 +281,7 @@ def run_one(
     worker = subprocess.Popen(
         [PYTHON, "manage.py", "rqworker", "--burst", "default"],
         cwd=ROOT,
-        env={**os.environ, **env, "DATABASE_URL": fake_twilio_database_url(env["DATABASE_URL"])},
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
