@@ -53,10 +53,16 @@ class SaasClient:
         if not _same_origin(url, self.base_url):
             # A next_page_url pointing elsewhere must not receive the account's credentials.
             raise VendorError(f"{self.vendor} sent a link to another host; it was not followed.")
-        with self.limiter.slot():
-            response = outbound.send(
-                method, url, policy=POLICY, params=params, data=data, auth=self._auth, headers=self._headers
-            )
+        response = outbound.send(
+            method,
+            url,
+            policy=POLICY,
+            slot=self.limiter.slot,
+            params=params,
+            data=data,
+            auth=self._auth,
+            headers=self._headers,
+        )
         if response.status_code in (401, 403):
             raise CredentialsRejected(self.vendor, response.status_code)
         return response

@@ -14,7 +14,12 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
-LEASE_SECONDS = 120.0
+
+def lease_seconds() -> float:
+    """A slot covers one HTTP attempt (outbound releases it while backing off), so a lease only has to
+    outlast one attempt's timeout; a SIGKILLed worker's slots come back after this long."""
+    return max(30.0, 3 * settings.OUTBOUND_TIMEOUT_SECONDS)
+
 
 _ACQUIRE = """
 local key, cap, now, expires, token = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
@@ -74,7 +79,7 @@ class Limiter:
         wait = 0.01
         while True:
             now = time.time()
-            if script(keys=[self._key], args=[self.cap, now, now + LEASE_SECONDS, token]):
+            if script(keys=[self._key], args=[self.cap, now, now + lease_seconds(), token]):
                 return token
             time.sleep(random.uniform(0, wait))
             wait = min(wait * 2, 0.2)

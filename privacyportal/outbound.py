@@ -9,6 +9,8 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -77,14 +79,19 @@ def send(
     policy: RetryPolicy = DEFAULT_POLICY,
     timeout: float | None = None,
     sleep=time.sleep,
+    slot: Callable[[], AbstractContextManager] = nullcontext,
     **kwargs,
 ) -> requests.Response:
-    """Send one HTTP request with retries; return the last response, or raise Unreachable."""
+    """Send one HTTP request with retries; return the last response, or raise Unreachable.
+
+    `slot` (e.g. a concurrency limiter's) is held for each attempt only, never while backing off: a
+    429 means too many requests in flight, so waiting must not keep one of them."""
     timeout = timeout if timeout is not None else settings.OUTBOUND_TIMEOUT_SECONDS
     attempt = 0
     while True:
         try:
-            response = session().request(method, url, timeout=timeout, **kwargs)
+            with slot():
+                response = session().request(method, url, timeout=timeout, **kwargs)
         except (requests.ConnectionError, requests.Timeout) as exc:
             if attempt >= policy.retries or (isinstance(exc, requests.Timeout) and not policy.retry_timeouts):
                 kind = "timed out" if isinstance(exc, requests.Timeout) else "could not connect"

@@ -90,7 +90,7 @@ def test_worker_killed_mid_erasure_is_resumed_and_masks_each_message_exactly_onc
     assert 200 <= masked_by_the_dead < len(subject_sids)
 
     # The dead worker's run lock lapses within RUN_LOCK_SECONDS. Its limiter leases would hold the
-    # account's slots for LEASE_SECONDS (tested in tests/connector/test_limiter.py): let that time pass.
+    # account's slots for lease_seconds() (tested in tests/connector/test_limiter.py): let that time pass.
     client = redis.Redis.from_url(redis_url)
     wait_for(lambda: not client.keys("*connector:run:*"), timeout=RUN_LOCK_SECONDS + 5, what="the run lock")
     key = f"privacyportal:limiter:{connection_limiter(twilio).name}"
