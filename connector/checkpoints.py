@@ -22,9 +22,7 @@ class CheckpointBuffer:
         self.others: dict[str, int] = defaultdict(int)
         self.counts: dict[str, int] = defaultdict(int)
 
-    def found(
-        self, collection: str, key: str, links: dict, digest: dict, *, already_masked: bool = False
-    ) -> None:
+    def found(self, collection: str, key: str, links: dict, digest: dict, *, already_masked: bool = False) -> None:
         row = ExecutionRecord(
             privacy_request_id=self.privacy_request_id,
             collection=collection,

@@ -30,7 +30,16 @@ Unreachable = outbound.Unreachable
 
 
 class SaasClient:
-    def __init__(self, config: SaasConfig, params: dict[str, str], *, limiter: Limiter, vendor: str = ""):
+    def __init__(
+        self,
+        config: SaasConfig,
+        params: dict[str, str],
+        *,
+        limiter: Limiter,
+        vendor: str = "",
+        policy: outbound.RetryPolicy = POLICY,
+    ):
+        self.policy = policy
         self.config = config
         self.params = params
         self.limiter = limiter
@@ -56,7 +65,7 @@ class SaasClient:
         response = outbound.send(
             method,
             url,
-            policy=POLICY,
+            policy=self.policy,
             slot=self.limiter.slot,
             params=params,
             data=data,

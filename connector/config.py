@@ -167,9 +167,7 @@ def parse(document) -> SaasConfig:
     if strategy not in ("basic", "bearer"):
         raise ConfigError("client_config.authentication.strategy: must be 'basic' or 'bearer'")
     auth_conf = _mapping(auth.get("configuration"), "client_config.authentication.configuration")
-    endpoints = tuple(
-        _endpoint(e, f"endpoints[{i}]") for i, e in enumerate(_list(doc.get("endpoints"), "endpoints"))
-    )
+    endpoints = tuple(_endpoint(e, f"endpoints[{i}]") for i, e in enumerate(_list(doc.get("endpoints"), "endpoints")))
     names = [e.name for e in endpoints]
     for i, name in enumerate(names):
         if name in names[:i]:
@@ -245,9 +243,7 @@ def _request(raw, where: str) -> Request:
         maximum = q.get("maximum")
         if maximum is not None and (not isinstance(maximum, int) or maximum < 1):
             raise ConfigError(f"{where}.query_params[{i}].maximum: must be a positive whole number")
-        query.append(
-            QueryParam(_str(q, "name", f"{where}.query_params[{i}]"), str(q.get("value", "")), maximum)
-        )
+        query.append(QueryParam(_str(q, "name", f"{where}.query_params[{i}]"), str(q.get("value", "")), maximum))
     params = tuple(
         _param_value(p, f"{where}.param_values[{i}]")
         for i, p in enumerate(_list(r.get("param_values", []), f"{where}.param_values"))
@@ -256,9 +252,7 @@ def _request(raw, where: str) -> Request:
     if not isinstance(ignore, list) or not all(isinstance(s, int) for s in ignore):
         raise ConfigError(f"{where}.ignore_errors: must be a list of HTTP status codes")
     declared = {p.name for p in params}
-    used = set(PLACEHOLDER.findall(str(r.get("path", "")))) | {
-        n for q in query for n in PLACEHOLDER.findall(q.value)
-    }
+    used = set(PLACEHOLDER.findall(str(r.get("path", "")))) | {n for q in query for n in PLACEHOLDER.findall(q.value)}
     return Request(
         method=method,
         path=str(r.get("path", "")),
@@ -340,8 +334,7 @@ def _check_references(config: SaasConfig) -> None:
                 for ext in pv.external:
                     if ext not in config.external_references:
                         raise ConfigError(
-                            f"endpoints[{i}].requests.{kind}.param_values.{pv.name}: "
-                            f"unknown external reference {ext!r}"
+                            f"endpoints[{i}].requests.{kind}.param_values.{pv.name}: unknown external reference {ext!r}"
                         )
             unbound = request.unbound - set(config.connector_params)
             if unbound:

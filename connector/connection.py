@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from privacyportal import outbound
+
 from . import config as saas_config
 from .client import CredentialsRejected, SaasClient, Unreachable
 from .models import TwilioConnection
@@ -15,7 +17,14 @@ def test_connection(connection: TwilioConnection) -> tuple[bool, str]:
     config = saas_config.load(CONFIG_NAME)
     params = {k: str(v) for k, v in config.connector_params.items() if v is not None}
     params.update(connection_params(connection))
-    client = SaasClient(config, params, limiter=connection_limiter(connection), vendor="Twilio")
+    # One retry: a person is waiting for the answer, and a run's long retry budget would keep them ~20 s.
+    client = SaasClient(
+        config,
+        params,
+        limiter=connection_limiter(connection),
+        vendor="Twilio",
+        policy=outbound.RetryPolicy(retries=1),
+    )
     request = config.test_request
     query = [(q.name, q.value) for q in request.query_params]
     try:

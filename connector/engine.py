@@ -60,9 +60,7 @@ def pii_digest(endpoint: Endpoint, record: dict) -> dict[str, str]:
 
 
 def looks_masked(endpoint: Endpoint, record: dict) -> bool:
-    return bool(endpoint.masking) and all(
-        str(dotted(record, f)) == value for f, value in endpoint.masking.items()
-    )
+    return bool(endpoint.masking) and all(str(dotted(record, f)) == value for f, value in endpoint.masking.items())
 
 
 def still_holds(endpoint: Endpoint, record: dict, digest: dict[str, str]) -> list[str]:
@@ -148,9 +146,7 @@ class Traversal:
         for pv in request.param_values:
             values = [self.subject.identities.get(i) for i in pv.identities]
             values += [v for name in pv.external for v in self.subject.external.get(name, [])]
-            values += [
-                v for ref in pv.references for v in sorted(self._values.get((ref.collection, ref.field), ()))
-            ]
+            values += [v for ref in pv.references for v in sorted(self._values.get((ref.collection, ref.field), ()))]
             if pv.connector_param:
                 values.append(self.client.params.get(pv.connector_param))
             values = list(dict.fromkeys(str(v) for v in values if v not in (None, "")))

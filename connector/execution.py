@@ -157,9 +157,7 @@ class Execution:
             collection__in=names,
             state__in=[RecordState.MASKED, RecordState.DELETED, RecordState.GONE],
         )
-        digests = {
-            (c, k): d for c, k, d in erased.values_list("collection", "record_key", "digest").iterator()
-        }
+        digests = {(c, k): d for c, k, d in erased.values_list("collection", "record_key", "digest").iterator()}
         failing: dict[str, set[str]] = {}
 
         def sink(page: Page) -> None:

@@ -27,9 +27,7 @@ def get(name: str) -> Override:
     try:
         return REGISTRY[name]
     except KeyError:
-        raise KeyError(
-            f"No request override named {name!r} is registered in connector/overrides.py"
-        ) from None
+        raise KeyError(f"No request override named {name!r} is registered in connector/overrides.py") from None
 
 
 def _seg(value: str) -> str:
@@ -46,21 +44,15 @@ def twilio_user_update(client: SaasClient, *, params: dict, masked: dict) -> req
 
 
 @register("twilio_conversation_message_update")
-def twilio_conversation_message_update(
-    client: SaasClient, *, params: dict, masked: dict
-) -> requests.Response:
+def twilio_conversation_message_update(client: SaasClient, *, params: dict, masked: dict) -> requests.Response:
     data = {"Body": masked["body"], "Attributes": masked["attributes"], "Author": masked["author"]}
     path = f"/v1/Conversations/{_seg(params['conversation_id'])}/Messages/{_seg(params['message_id'])}"
     return client.request("POST", path, data=data)
 
 
 @register("twilio_conversation_participant_update")
-def twilio_conversation_participant_update(
-    client: SaasClient, *, params: dict, masked: dict
-) -> requests.Response:
+def twilio_conversation_participant_update(client: SaasClient, *, params: dict, masked: dict) -> requests.Response:
     # Identity and the SMS address (messaging_binding) cannot be masked through the API;
     # only deletion removes them.
-    path = (
-        f"/v1/Conversations/{_seg(params['conversation_id'])}/Participants/{_seg(params['participant_id'])}"
-    )
+    path = f"/v1/Conversations/{_seg(params['conversation_id'])}/Participants/{_seg(params['participant_id'])}"
     return client.request("POST", path, data={"Attributes": masked["attributes"]})

@@ -19,7 +19,6 @@ from .status import check_config, default_config
 
 log = logging.getLogger(__name__)
 
-CODE_TTL_MINUTES = 10
 TOGGLES = {
     Kind.RECEIPT: "send_request_receipt_notification",
     Kind.REVIEW_APPROVED: "send_request_review_notification",
@@ -105,9 +104,16 @@ def send_verification_code(*, privacy_request, code: str, channel: str) -> int:
         kind=Kind.VERIFICATION_CODE,
         channel=channel,
         to=to,
-        context={"code": code, "expires_minutes": CODE_TTL_MINUTES},
+        context={"code": code, "expires_minutes": _code_ttl_minutes()},
     )
     return _queue(config=config, message=message, privacy_request_id=privacy_request.pk).pk
+
+
+def _code_ttl_minutes() -> int:
+    # The message states the lifetime that requests_app.verification enforces: one number, one home.
+    from requests_app.verification import CODE_TTL
+
+    return int(CODE_TTL.total_seconds() // 60)
 
 
 def notify_subject(*, privacy_request_id: int, kind: str, context: dict) -> None:

@@ -1,7 +1,7 @@
 """Staff review: the request queue, approve/deny/retry/cancel, and the read-only audit trail."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -117,7 +117,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         results, distinct = super().get_search_results(request, queryset, search_term)
         try:
             e164 = normalize_phone(search_term)
-        except Exception:
+        except ValidationError:  # not a phone number: the plain search stands
             return results, distinct
         return results | queryset.filter(phone=e164), distinct
 

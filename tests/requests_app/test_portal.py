@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app import lifecycle
+from requests_app.identities import mask_email, mask_phone
 from requests_app.models import AuditEvent, PrivacyRequest, Status
 from tests.conftest import latest_code
 from tests.factories import PrivacyRequestFactory
@@ -99,7 +100,7 @@ def test_status_page_masks_identities_and_shows_denial_reason(client, reviewer):
     lifecycle.deny(privacy_request, reviewer=lifecycle.Actor.staff(reviewer), reason="We could not match your data.")
     page = client.get(reverse("portal:status", args=[privacy_request.public_id])).content.decode()
     assert "samantha@example.com" not in page and "+14155552671" not in page
-    assert "s" in page and "@example.com" in page
+    assert mask_email("samantha@example.com") in page and mask_phone("+14155552671") in page
     assert "We could not match your data." in page
     assert privacy_request.due_date.strftime("%Y") in page
 

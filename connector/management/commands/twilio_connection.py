@@ -20,9 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("test", help="Run the test request (GET /v1/Users?PageSize=1) and say how it went.")
-        s = sub.add_parser(
-            "set", help="Change the connection; the auth token comes from stdin or TWILIO_AUTH_TOKEN."
-        )
+        s = sub.add_parser("set", help="Change the connection; the auth token comes from stdin or TWILIO_AUTH_TOKEN.")
         s.add_argument("--account-sid")
         s.add_argument("--base-url")
         strict = s.add_mutually_exclusive_group()
