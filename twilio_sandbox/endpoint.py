@@ -71,23 +71,33 @@ def twilio_endpoint(route: str, methods: tuple[str, ...]) -> Callable:
         @csrf_exempt
         @functools.wraps(view)
         def wrapper(request: HttpRequest, **kwargs: str) -> HttpResponse:
+            arrived = time.monotonic()
             account = authenticate(request)
             if account is None:
                 response = error_response(401, 20003, "Authenticate")
                 response["WWW-Authenticate"] = 'Basic realm="Twilio API"'
             else:
-                if account.latency_ms:
-                    time.sleep(account.latency_ms / 1000)
                 response = injected_fault(account) or _dispatch(view, request, account, methods, kwargs)
             target = next(reversed(kwargs.values()), "") if kwargs else ""
             SandboxCall.objects.create(
                 method=request.method, route=route, target_sid=target[:64], status=response.status_code
             )
+            if account is not None and account.latency_ms:
+                _answer_at(arrived + account.latency_ms / 1000)
             return response
 
         return wrapper
 
     return decorate
+
+
+def _answer_at(moment: float) -> None:
+    """Hold the answer until `moment`. Latency is Twilio's response time: its own work happens within it,
+    so the fake's work (queries, rendering) counts inside the latency, not on top of it. Nothing is held
+    open meanwhile: every write above has committed (autocommit, no ATOMIC_REQUESTS)."""
+    remaining = moment - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 def _dispatch(view, request, account, methods, kwargs) -> HttpResponse:

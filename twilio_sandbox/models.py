@@ -42,7 +42,7 @@ class SandboxAccount(models.Model):
     auth_token = models.CharField(max_length=64, default=_auth_token)
     chat_service_sid = models.CharField(max_length=34, default=_service_sid)
     friendly_name = models.CharField(max_length=200, blank=True)
-    latency_ms = models.PositiveIntegerField(default=0, help_text="Sleep this long before every answer.")
+    latency_ms = models.PositiveIntegerField(default=0, help_text="Response time of every answer: the fake's own work counts inside it.")
     fault_rate = models.FloatField(
         default=0.0,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],

@@ -69,6 +69,25 @@ def test_latency_is_applied_before_answering(twilio, demo):
     assert time.monotonic() - started >= 0.15
 
 
+def test_latency_is_the_response_time_and_the_fakes_own_work_counts_inside_it(twilio, demo, monkeypatch):
+    """Twilio's latency includes Twilio's work: 100 ms of slow lookup within a 300 ms latency answers at
+    300 ms, not 400 ms."""
+    from twilio_sandbox.views import users
+
+    slow_paginate = users.paginate
+
+    def paginate(*args, **kwargs):
+        time.sleep(0.1)
+        return slow_paginate(*args, **kwargs)
+
+    monkeypatch.setattr(users, "paginate", paginate)
+    _tune(demo, latency_ms=300)
+    started = time.monotonic()
+    assert twilio.get("/v1/Users").status_code == 200
+    elapsed = time.monotonic() - started
+    assert 0.3 <= elapsed < 0.39, elapsed
+
+
 def test_counters_count_calls_per_route_and_updates_per_message(twilio, demo):
     messages = list(SandboxMessage.objects.filter(conversation__account__sid=demo.account_sid)[:2])
     urls = [f"/v1/Conversations/{m.conversation.sid}/Messages/{m.sid}" for m in messages]
