@@ -10,8 +10,8 @@ import hashlib
 import hmac
 import itertools
 import threading
-from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -107,7 +107,7 @@ class Traversal:
 
     def run(self, sink: Sink, *, tick: Callable[[], None] = lambda: None) -> None:
         """Read every endpoint, level by level; calls within a level run concurrently."""
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="connector") as pool:
+        with ThreadPoolExecutor(max_workers=pool_size(self.concurrency), thread_name_prefix="connector") as pool:
             for level in self.config.levels():
                 futures = [
                     pool.submit(self._read_all, endpoint, request, binding, sink)
@@ -219,14 +219,53 @@ class Traversal:
                 self._values.setdefault((collection, f), set()).add(str(v))
 
 
+def pool_size(cap: int) -> int:
+    """Threads for `cap` concurrent calls: half as many again, so every slot stays busy while some threads
+    parse a page or checkpoint between calls (the limiter still lets only `cap` call at once). At cap 1
+    this stays one thread: strictly sequential."""
+    return cap + cap // 2
+
+
 def drain(futures: list[Future], tick: Callable[[], None], interval: float = 0.5) -> None:
     """Wait for futures, calling `tick` in this (the main) thread meanwhile; re-raise the first failure."""
     pending = set(futures)
     while pending:
-        done, pending = wait(pending, timeout=interval, return_when=FIRST_EXCEPTION)
-        tick()
-        for future in done:
-            if future.exception() is not None:
-                for other in pending:
-                    other.cancel()
-                raise future.exception()
+        pending = _wait_some(pending, tick, interval, FIRST_EXCEPTION)
+
+
+def run_each(
+    pool: ThreadPoolExecutor,
+    fn: Callable[..., None],
+    items: Iterable[tuple],
+    tick: Callable[[], None],
+    *,
+    window: int,
+    interval: float = 0.5,
+) -> Iterator[int]:
+    """Call `fn(*item)` for every item on `pool`, with at most `window` calls submitted and unfinished, so
+    no batch ever waits for its slowest call. Yields the number of finished calls as they finish, calls
+    `tick` in this thread meanwhile, and re-raises the first failure (cancelling what has not started)."""
+    queue = iter(items)
+    pending: set[Future] = set()
+    finished = 0
+    while True:
+        for item in itertools.islice(queue, window - len(pending)):
+            pending.add(pool.submit(fn, *item))
+        if not pending:
+            return
+        left = _wait_some(pending, tick, interval, FIRST_COMPLETED)
+        for _ in range(len(pending) - len(left)):
+            finished += 1
+            yield finished
+        pending = left
+
+
+def _wait_some(pending: set[Future], tick: Callable[[], None], interval: float, when: str) -> set[Future]:
+    done, pending = wait(pending, timeout=interval, return_when=when)
+    tick()
+    for future in done:
+        if future.exception() is not None:
+            for other in pending:
+                other.cancel()
+            raise future.exception()
+    return pending

@@ -18,11 +18,12 @@ from .engine import (
     Page,
     Subject,
     Traversal,
-    drain,
     link_values,
     looks_masked,
     pii_digest,
+    pool_size,
     record_key,
+    run_each,
     still_holds,
 )
 from .limiter import Limiter
@@ -30,7 +31,10 @@ from .models import ExecutionRecord, RecordState
 from .package import PackageWriter
 
 Progress = Callable[[str, int, int | None], None]
-ERASE_BATCH = 500
+# Calls queued ahead of the pool: enough to keep every thread busy, few enough that a failure stops
+# the rest quickly and a long erasure never sits in memory as futures.
+ERASE_WINDOW = 100
+PROGRESS_EVERY = 500
 FLUSH_SECONDS = 1.0
 
 
@@ -116,7 +120,7 @@ class Execution:
         order = [e for level in reversed(self.config.levels()) for e in level]
         erasable = [e for e in order if (e.delete if delete and e.delete else e.update)]
         traversal = self._traversal()
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="connector-erase") as pool:
+        with ThreadPoolExecutor(max_workers=pool_size(self.concurrency), thread_name_prefix="connector-erase") as pool:
             for endpoint in erasable:
                 self._erase_collection(pool, traversal, endpoint, delete=delete)
         self.buffer.flush()
@@ -126,27 +130,18 @@ class Execution:
         rows = ExecutionRecord.objects.filter(
             privacy_request=self.privacy_request, collection=endpoint.name, state=RecordState.FOUND
         )
-        total = rows.count()
-        done = 0
+        # Keys first, then work: updating rows while iterating the same query is not safe on every database.
+        keys = list(rows.values_list("record_key", "links"))
+        stage = f"erasing {endpoint.name}"
 
         def erase_one(key: str, links: dict) -> None:
             state = traversal.erase(endpoint, links, delete=delete)
             self.buffer.outcome(endpoint.name, key, state)
 
-        batch: list[tuple[str, dict]] = []
-        # Keys first, then work: updating rows while iterating the same query is not safe on every database.
-        keys = list(rows.values_list("record_key", "links"))
-        for item in keys:
-            batch.append(item)
-            if len(batch) >= ERASE_BATCH:
-                drain([pool.submit(erase_one, k, links) for k, links in batch], self._tick)
-                done += len(batch)
-                batch = []
-                self.progress(f"erasing {endpoint.name}", done, total)
-        if batch:
-            drain([pool.submit(erase_one, k, links) for k, links in batch], self._tick)
-            done += len(batch)
-            self.progress(f"erasing {endpoint.name}", done, total)
+        for done in run_each(pool, erase_one, keys, self._tick, window=ERASE_WINDOW):
+            if done % PROGRESS_EVERY == 0:
+                self.progress(stage, done, len(keys))
+        self.progress(stage, len(keys), len(keys))
         self.buffer.flush()
 
     def verify(self, erasable: list[Endpoint]) -> ErasureOutcome:

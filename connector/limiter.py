@@ -47,19 +47,21 @@ class Limiter:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        if self.redis_url:
-            token = self._acquire_redis()
-            try:
+        # Threads of this process queue on a local semaphore first: they wake the moment a slot frees
+        # instead of polling Redis, and only the ones that could run ask Redis for a lease.
+        semaphore = self._local_semaphore()
+        semaphore.acquire()
+        try:
+            if self.redis_url:
+                token = self._acquire_redis()
+                try:
+                    yield
+                finally:
+                    _redis(self.redis_url).zrem(self._key, token)
+            else:
                 yield
-            finally:
-                _redis(self.redis_url).zrem(self._key, token)
-        else:
-            semaphore = self._local_semaphore()
-            semaphore.acquire()
-            try:
-                yield
-            finally:
-                semaphore.release()
+        finally:
+            semaphore.release()
 
     @property
     def _key(self) -> str:

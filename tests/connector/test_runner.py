@@ -194,7 +194,7 @@ def test_a_resumed_erasure_masks_nothing_twice(world, fake, connection, monkeypa
     from connector import execution as execution_module
     from connector.engine import Traversal
 
-    monkeypatch.setattr(execution_module, "ERASE_BATCH", 1)
+    monkeypatch.setattr(execution_module, "ERASE_WINDOW", 1)
     original = Traversal.erase
     calls = []
 
