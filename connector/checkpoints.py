@@ -4,8 +4,11 @@ A worker killed between two flushes loses at most the last batch of outcomes; th
 those records, sees they already hold the masked values and marks them without masking them again.
 """
 
+import json
 import threading
 from collections import defaultdict
+
+from django.db import connection, transaction
 
 from .models import ExecutionRecord, ExecutionSummary, RecordState
 
@@ -16,22 +19,15 @@ class CheckpointBuffer:
     def __init__(self, privacy_request_id: int):
         self.privacy_request_id = privacy_request_id
         self._lock = threading.Lock()
-        self._found: list[ExecutionRecord] = []
+        self._found: list[tuple[str, str, dict, dict]] = []
         self._already_masked: dict[str, list[str]] = defaultdict(list)
         self._outcomes: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.others: dict[str, int] = defaultdict(int)
         self.counts: dict[str, int] = defaultdict(int)
 
     def found(self, collection: str, key: str, links: dict, digest: dict, *, already_masked: bool = False) -> None:
-        row = ExecutionRecord(
-            privacy_request_id=self.privacy_request_id,
-            collection=collection,
-            record_key=key,
-            links=links,
-            digest=digest,
-        )
         with self._lock:
-            self._found.append(row)
+            self._found.append((collection, key, links, digest))
             self.counts[collection] += 1
             if already_masked:
                 self._already_masked[collection].append(key)
@@ -56,7 +52,7 @@ class CheckpointBuffer:
             masked, self._already_masked = self._already_masked, defaultdict(list)
             outcomes, self._outcomes = self._outcomes, defaultdict(list)
         if found:
-            ExecutionRecord.objects.bulk_create(found, ignore_conflicts=True, batch_size=BATCH)
+            insert_found(self.privacy_request_id, found)
         mine = ExecutionRecord.objects.filter(privacy_request_id=self.privacy_request_id)
         for collection, keys in masked.items():
             for chunk in _chunks(keys):
@@ -70,6 +66,41 @@ class CheckpointBuffer:
     def save_others(self) -> None:
         ExecutionSummary.objects.update_or_create(
             privacy_request_id=self.privacy_request_id, defaults={"others": dict(self.others)}
+        )
+
+
+FOUND = RecordState.FOUND.value  # the plain string: psycopg would write an Enum's name
+_COLUMNS = ("privacy_request_id", "collection", "record_key", "state", "verified", "links", "digest")
+
+
+def insert_found(privacy_request_id: int, found: list[tuple[str, str, dict, dict]]) -> None:
+    """Write new checkpoints (collection, key, links, digest), skipping those an earlier run wrote."""
+    if connection.vendor != "postgresql":
+        rows = [
+            ExecutionRecord(privacy_request_id=privacy_request_id, collection=c, record_key=k, links=lk, digest=d)
+            for c, k, lk, d in found
+        ]
+        ExecutionRecord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+        return
+    # COPY through a temporary table: bulk_create on PostgreSQL quotes every JSON value through psycopg's
+    # Python array dumper, the worker's largest CPU cost (0.8 s per 20,000 records; COPY takes 0.1 s),
+    # and that CPU is GIL time the threads waiting on Twilio's answers could not have.
+    table = ExecutionRecord._meta.db_table
+    columns = ", ".join(_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One scratch table per database session; emptied first, so a batch never sees another's rows.
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS checkpoint_batch (privacy_request_id bigint, collection text,"
+            " record_key text, state text, verified boolean, links jsonb, digest jsonb)"
+        )
+        cursor.execute("TRUNCATE checkpoint_batch")
+        with cursor.cursor.copy(f"COPY checkpoint_batch ({columns}) FROM STDIN") as copy:
+            for collection, key, links, digest in found:
+                copy.write_row(
+                    (privacy_request_id, collection, key, FOUND, False, json.dumps(links), json.dumps(digest))
+                )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM checkpoint_batch ON CONFLICT DO NOTHING"  # noqa: S608
         )
 
 
