@@ -8,8 +8,9 @@ It brings up its own environment (PostgreSQL database `pp_bench`, Redis db 13, a
 sandbox), then runs: the full account at the cap, a tenth of it at concurrency 1, and the same number of
 messages as fewer, longer conversations (M x 4) to show the worker's memory does not grow with M.
 
-The floor of a run is `requests x L / cap + depth x L`: the time the work needs if every slot is always
-busy and nothing but the injected latency costs anything. `depth` is the longest chain of requests that
+The sandbox answers every request L after it arrived, its own work included (as Twilio's latency includes
+Twilio's work). The floor of a run is `requests x L / cap + depth x L`: the time the work needs if every
+slot is always busy and nothing but that latency costs anything. `depth` is the longest chain of requests that
 must follow one another (the user, then the pages of their conversations, then one conversation's
 message pages; an erasure adds one masking request per collection and the verifying re-read).
 """
