@@ -1,8 +1,9 @@
 """A cap on requests in flight per vendor account, across every worker process.
 
-With REDIS_URL: a semaphore of expiring leases in a sorted set (score = lease expiry), so a worker
-killed with SIGKILL frees its slots when its leases run out instead of leaking them for ever.
-Without Redis: a semaphore in this process (the inline, single-process setup).
+Every call first takes a slot of a semaphore in this process (alone, without Redis: the inline,
+single-process setup). With REDIS_URL it then takes a lease in a sorted set of expiring leases
+(score = lease expiry), so a worker killed with SIGKILL frees its slots when its leases run out
+instead of leaking them for ever.
 """
 
 import random
