@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+import orjson
 from django.conf import settings
 
 from . import overrides
@@ -177,7 +178,9 @@ class Traversal:
             if response.status_code != 200:
                 raise VendorError(self.client.describe_error(response))
             try:
-                body = response.json()
+                # orjson: a 100-message page parses about four times faster than with the json module, and
+                # the worker's parsing is GIL time the threads waiting on the vendor need.
+                body = orjson.loads(response.content)
             except ValueError:
                 raise VendorError(f"{self.client.vendor} answered with a body that is not JSON") from None
             records = dotted(body, request.data_path) if request.data_path else body

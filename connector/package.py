@@ -4,13 +4,13 @@ Threads append records page by page to one temporary JSON-array file per collect
 those files into the zip and the zip into storage, so memory does not grow with the number of messages.
 """
 
-import json
 import shutil
 import tempfile
 import threading
 import zipfile
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
@@ -45,19 +45,20 @@ class PackageWriter:
     def _write(self, name: str, records: list[dict]) -> None:
         with self._lock:
             if name not in self._files:
-                fh = open(Path(self._dir.name) / f"{name}.json", "w", encoding="utf-8")  # noqa: SIM115
-                fh.write("[")
+                fh = open(Path(self._dir.name) / f"{name}.json", "wb")  # noqa: SIM115
+                fh.write(b"[")
                 self._files[name] = (fh, [0])
             fh, count = self._files[name]
             for record in records:
-                fh.write(("\n" if count[0] == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+                # orjson writes UTF-8 (non-ASCII as is) several times faster than the json module.
+                fh.write((b"\n" if count[0] == 0 else b",\n") + orjson.dumps(record))
                 count[0] += 1
 
     def finish(self, *, others: dict[str, int]) -> str:
         """Close the collection files, zip them with the summary, save to storage; returns the stored name."""
         counts = {}
         for name, (fh, count) in self._files.items():
-            fh.write("\n]\n")
+            fh.write(b"\n]\n")
             fh.close()
             counts[name] = count[0]
         for name in self.labels:

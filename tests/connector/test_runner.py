@@ -44,6 +44,18 @@ def test_access_by_email_holds_only_the_subjects_own_data(world, fake, connectio
     assert pr.package_name.endswith(".zip")
 
 
+def test_the_package_keeps_non_ascii_text_as_readable_utf8(world, fake, connection):
+    participant = fake.participants[world["c1"]][0]
+    fake.add_message(world["c1"], participant, "Grüße aus Köln 👋 — 東京")
+    pr = approved(email=ALICE)
+    run_request(pr.pk)
+    pr.refresh_from_db()
+    with storages["packages"].open(pr.package_name) as fh, zipfile.ZipFile(fh) as zf:
+        raw = zf.read("conversation_messages.json")
+    assert "Grüße aus Köln 👋 — 東京".encode() in raw  # as UTF-8, not as \u escapes
+    assert "Grüße aus Köln 👋 — 東京" in [m["body"] for m in json.loads(raw)]
+
+
 def test_access_by_phone_only_finds_the_sms_participant(world, fake, connection):
     pr = approved(email="", phone=CAROL_PHONE)
     run_request(pr.pk)
