@@ -97,6 +97,7 @@ def send(
                 kind = "timed out" if isinstance(exc, requests.Timeout) else "could not connect"
                 raise Unreachable(f"{method} {_safe(url)} {kind} after {attempt + 1} attempt(s)") from None
             delay = policy.backoff(attempt)
+            log.info("%s %s failed (%s), retrying in %.2fs", method, _safe(url), type(exc).__name__, delay)
         else:
             if response.status_code not in policy.statuses or attempt >= policy.retries:
                 return response

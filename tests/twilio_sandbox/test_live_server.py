@@ -66,3 +66,34 @@ def test_parallel_requests_each_wait_the_latency_concurrently(live):
     elapsed = time.monotonic() - started
     assert statuses == [200] * 4
     assert 0.2 <= elapsed < 0.75
+
+
+def test_an_update_whose_body_never_fully_arrived_is_not_processed(live):
+    """A client killed between sending the headers and the body (urllib3 sends them separately): Twilio
+    never processes such a request, so the fake must not answer it as an update that changed nothing."""
+    import base64
+    import socket
+    from urllib.parse import urlsplit
+
+    from twilio_sandbox import counters
+    from twilio_sandbox.counters import target_counts
+
+    base, _, result = live
+    counters.reset_calls()
+    url = urlsplit(base + "/v1/Users/alice@example.com")
+    body = b"FriendlyName=Masked&Attributes=%7B%7D"
+    credentials = base64.b64encode(f"{result.account_sid}:{result.auth_token}".encode()).decode()
+    head = (
+        f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\nAuthorization: Basic {credentials}\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    with socket.create_connection((url.hostname, url.port)) as sock:
+        sock.sendall(head.encode() + body[:10])  # then the client dies
+    user = SandboxUser.objects.get(identity="alice@example.com")
+    deadline = time.monotonic() + 5
+    while not counters.call_counts() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert counters.call_counts() == {("POST", "/v1/Users/{Sid}"): 1}
+    assert target_counts("POST", "/v1/Users/{Sid}") == {}  # not a 200
+    user.refresh_from_db()
+    assert user.friendly_name != "Masked"
