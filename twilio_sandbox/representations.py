@@ -5,9 +5,14 @@ from datetime import datetime
 from .models import SandboxAccount, SandboxConversation, SandboxMessage, SandboxParticipant, SandboxUser
 
 
-def iso(moment: datetime | None) -> str | None:
-    # Twilio writes UTC seconds with a Z: 2019-12-16T22:18:37Z.
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+def iso(moment: datetime | str | None) -> str | None:
+    """Twilio writes UTC seconds with a Z: 2019-12-16T22:18:37Z. A str is the database's UTC text of a
+    timestamp ("2019-12-16 22:18:37.123+00" on PostgreSQL, "2019-12-16 22:18:37.123000" on SQLite)."""
+    if not moment:
+        return None
+    if isinstance(moment, str):
+        return f"{moment[:10]}T{moment[11:19]}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def user(account: SandboxAccount, base: str, record: SandboxUser) -> dict:
@@ -82,9 +87,7 @@ def user_conversation(account: SandboxAccount, base: str, record: SandboxPartici
     }
 
 
-def participant(
-    account: SandboxAccount, base: str, record: SandboxParticipant, conversation_sid: str
-) -> dict:
+def participant(account: SandboxAccount, base: str, record: SandboxParticipant, conversation_sid: str) -> dict:
     return {
         "account_sid": account.sid,
         "conversation_sid": conversation_sid,

@@ -69,6 +69,20 @@ def test_messages_list_in_ascending_and_descending_order(twilio):
     assert twilio.get(ascending[2]["url"]).json() == ascending[2]
 
 
+def test_message_dates_are_utc_seconds_with_a_z_however_the_database_keeps_them(twilio):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    sid = _conversation_sid("weekend-hike")
+    message = SandboxMessage.objects.filter(conversation__sid=sid).order_by("index").first()
+    # Stored from another zone, with microseconds: the answer is still UTC seconds.
+    created = datetime(2024, 2, 29, 23, 59, 58, 987654, tzinfo=timezone(timedelta(hours=-5)))
+    SandboxMessage.objects.filter(pk=message.pk).update(date_created=created)
+    listed = twilio.get(f"/v1/Conversations/{sid}/Messages").json()["messages"][0]
+    assert listed["date_created"] == "2024-03-01T04:59:58Z"
+    assert listed["date_created"] == created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert listed == twilio.get(listed["url"]).json()
+
+
 def test_messages_of_a_phone_participant_carry_its_address_as_author(twilio):
     sid = _conversation_sid("delivery-2002")
     messages = twilio.get(f"/v1/Conversations/{sid}/Messages").json()["messages"]
