@@ -46,11 +46,33 @@ DEFAULT_POLICY = RetryPolicy()
 NO_RETRIES = RetryPolicy(retries=0)
 
 
+class Session(requests.Session):
+    """Reads the environment's proxy and CA-bundle settings once per host instead of on every call.
+
+    requests scans the whole environment on each call to find them: 0.1 to 0.3 ms of CPU, about a
+    sixth of a worker's CPU in a 20,000-update erasure. A process's environment does not change under it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple, dict] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        if proxies:  # per-call proxies: nothing to remember
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, stream, verify, cert)
+        found = self._environment.get(key)
+        if found is None:
+            found = self._environment[key] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        return {**found, "proxies": dict(found["proxies"])}
+
+
 def session() -> requests.Session:
     """A session per thread (requests.Session is not thread-safe), with a pool for concurrent calls."""
     s = getattr(_local, "session", None)
     if s is None:
-        s = requests.Session()
+        s = Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
         s.mount("http://", adapter)
         s.mount("https://", adapter)

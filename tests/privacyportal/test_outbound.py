@@ -83,3 +83,18 @@ def test_the_slot_is_held_for_each_attempt_but_not_while_backing_off(httpserver)
     )
     assert response.status_code == 200
     assert held["entered"] == 2 and held["while_sleeping"] == [0]
+
+
+def test_proxy_settings_come_from_the_environment_once_per_host(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.net:3128")
+    monkeypatch.setenv("NO_PROXY", "conversations.internal")
+    session = outbound.Session()
+    vendor = session.merge_environment_settings("https://api.twilio.com/2010-04-01/x", {}, None, None, None)
+    assert vendor["proxies"]["https"] == "http://proxy.example.net:3128"
+    internal = session.merge_environment_settings("https://conversations.internal/v1/Users", {}, None, None, None)
+    assert "https" not in internal["proxies"]  # NO_PROXY still applies, per host
+    monkeypatch.delenv("HTTPS_PROXY")
+    again = session.merge_environment_settings("https://api.twilio.com/v1/Other", {}, None, None, None)
+    assert again["proxies"]["https"] == "http://proxy.example.net:3128"  # read once, not on every call
+    again["proxies"].clear()  # a caller's changes do not leak into the next call
+    assert session.merge_environment_settings("https://api.twilio.com/y", {}, None, None, None)["proxies"]
