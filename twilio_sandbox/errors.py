@@ -1,6 +1,8 @@
 """Twilio's error bodies: `{code, message, more_info, status}`."""
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
+
+from .responses import json_response
 
 
 class TwilioError(Exception):
@@ -13,14 +15,14 @@ class TwilioError(Exception):
         self.message = message
 
 
-def error_response(status: int, code: int, message: str) -> JsonResponse:
+def error_response(status: int, code: int, message: str) -> HttpResponse:
     body = {
         "code": code,
         "message": message,
         "more_info": f"https://www.twilio.com/docs/errors/{code}",
         "status": status,
     }
-    return JsonResponse(body, status=status)
+    return json_response(body, status=status)
 
 
 def not_found(path: str) -> TwilioError:

@@ -1,12 +1,13 @@
 """Conversations and the participant index: /v1/Conversations, /v1/ParticipantConversations."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
 from .. import representations
 from ..endpoint import twilio_endpoint
 from ..errors import invalid_parameter
 from ..models import SandboxAccount, SandboxConversation, SandboxParticipant
 from ..pagination import base_url, paginate
+from ..responses import json_response
 from . import lookups
 
 STATES = ("initializing", "inactive", "active", "closed")
@@ -32,13 +33,13 @@ def conversation_list(request: HttpRequest, account: SandboxAccount) -> HttpResp
         render=lambda record: representations.conversation(account, base, record),
         filters=filters,
     )
-    return JsonResponse(body)
+    return json_response(body)
 
 
 @twilio_endpoint("/v1/Conversations/{Sid}", ("GET",))
 def conversation_detail(request: HttpRequest, account: SandboxAccount, sid: str) -> HttpResponse:
     record = lookups.conversation(request, account, sid)
-    return JsonResponse(representations.conversation(account, base_url(request), record))
+    return json_response(representations.conversation(account, base_url(request), record))
 
 
 @twilio_endpoint("/v1/ParticipantConversations", ("GET",))
@@ -67,4 +68,4 @@ def participant_conversation_list(request: HttpRequest, account: SandboxAccount)
         render=lambda record: representations.participant_conversation(account, base, record),
         filters=filters,
     )
-    return JsonResponse(body)
+    return json_response(body)

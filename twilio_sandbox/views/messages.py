@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from django.db.models import CharField
 from django.db.models.functions import Cast
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .. import representations
@@ -12,6 +12,7 @@ from ..endpoint import twilio_endpoint
 from ..errors import invalid_parameter, no_content, not_found
 from ..models import SandboxAccount, SandboxMessage
 from ..pagination import base_url, paginate
+from ..responses import json_response
 from . import lookups, params
 
 MESSAGE_FIELDS = ("sid", "index", "author", "body", "attributes", "participant_sid")
@@ -40,7 +41,7 @@ def message_list(request: HttpRequest, account: SandboxAccount, conversation_sid
         filters=[("Order", order)] if order else [],
         descending=order == "desc",
     )
-    return JsonResponse(body)
+    return json_response(body)
 
 
 def _dated(row: dict) -> SimpleNamespace:
@@ -71,4 +72,4 @@ def message_detail(request: HttpRequest, account: SandboxAccount, conversation_s
                 setattr(record, field, value)
         record.date_updated = params.date(request, "DateUpdated") or timezone.now()
         record.save()
-    return JsonResponse(representations.message(account, base_url(request), record, record.conversation.sid))
+    return json_response(representations.message(account, base_url(request), record, record.conversation.sid))

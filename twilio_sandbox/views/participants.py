@@ -2,7 +2,7 @@
 
 import re
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .. import representations
@@ -10,6 +10,7 @@ from ..endpoint import twilio_endpoint
 from ..errors import no_content, not_found
 from ..models import SandboxAccount, SandboxParticipant
 from ..pagination import base_url, paginate
+from ..responses import json_response
 from . import lookups, params
 
 PARTICIPANT_SID = re.compile(r"^MB[0-9a-fA-F]{32}$")
@@ -27,7 +28,7 @@ def participant_list(request: HttpRequest, account: SandboxAccount, conversation
         list_key="participants",
         render=lambda record: representations.participant(account, base, record, chat.sid),
     )
-    return JsonResponse(body)
+    return json_response(body)
 
 
 @twilio_endpoint("/v1/Conversations/{ConversationSid}/Participants/{Sid}", ("GET", "POST", "DELETE"))
@@ -60,4 +61,4 @@ def participant_detail(
             record.messaging_binding = {**record.messaging_binding, "proxy_address": proxy_address or None}
         record.date_updated = params.date(request, "DateUpdated") or timezone.now()
         record.save()
-    return JsonResponse(representations.participant(account, base_url(request), record, chat.sid))
+    return json_response(representations.participant(account, base_url(request), record, chat.sid))

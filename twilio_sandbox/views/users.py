@@ -1,6 +1,6 @@
 """Users and a user's conversations: /v1/Users, /v1/Users/{Sid}, /v1/Users/{UserSid}/Conversations."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .. import representations
@@ -8,6 +8,7 @@ from ..endpoint import twilio_endpoint
 from ..errors import no_content, not_found
 from ..models import SandboxAccount, SandboxParticipant, SandboxUser
 from ..pagination import base_url, paginate
+from ..responses import json_response
 from . import lookups, params
 
 
@@ -22,7 +23,7 @@ def user_list(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
         list_key="users",
         render=lambda record: representations.user(account, base, record),
     )
-    return JsonResponse(body)
+    return json_response(body)
 
 
 @twilio_endpoint("/v1/Users/{Sid}", ("GET", "POST", "DELETE"))
@@ -42,7 +43,7 @@ def user_detail(request: HttpRequest, account: SandboxAccount, sid: str) -> Http
                 setattr(record, field, value)
         record.date_updated = timezone.now()
         record.save()
-    return JsonResponse(representations.user(account, base_url(request), record))
+    return json_response(representations.user(account, base_url(request), record))
 
 
 def _user_participants(record: SandboxUser):
@@ -61,7 +62,7 @@ def user_conversation_list(request: HttpRequest, account: SandboxAccount, user_s
         list_key="conversations",
         render=lambda participant: representations.user_conversation(account, base, participant, record.sid),
     )
-    return JsonResponse(body)
+    return json_response(body)
 
 
 @twilio_endpoint("/v1/Users/{UserSid}/Conversations/{ConversationSid}", ("GET",))
@@ -73,6 +74,6 @@ def user_conversation_detail(
     participant = _user_participants(record).filter(conversation=chat).first()
     if participant is None:
         raise not_found(request.path)
-    return JsonResponse(
+    return json_response(
         representations.user_conversation(account, base_url(request), participant, record.sid)
     )
