@@ -4,10 +4,10 @@ A worker killed between two flushes loses at most the last batch of outcomes; th
 those records, sees they already hold the masked values and marks them without masking them again.
 """
 
-import json
 import threading
 from collections import defaultdict
 
+import orjson
 from django.db import connection, transaction
 
 from .models import ExecutionRecord, ExecutionSummary, RecordState
@@ -96,12 +96,15 @@ def insert_found(privacy_request_id: int, found: list[tuple[str, str, dict, dict
         cursor.execute("TRUNCATE checkpoint_batch")
         with cursor.cursor.copy(f"COPY checkpoint_batch ({columns}) FROM STDIN") as copy:
             for collection, key, links, digest in found:
-                copy.write_row(
-                    (privacy_request_id, collection, key, FOUND, False, json.dumps(links), json.dumps(digest))
-                )
+                # orjson: the json module's encoder was a quarter of this loop's time.
+                copy.write_row((privacy_request_id, collection, key, FOUND, False, _text(links), _text(digest)))
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM checkpoint_batch ON CONFLICT DO NOTHING"  # noqa: S608
         )
+
+
+def _text(value: dict) -> str:
+    return orjson.dumps(value).decode()
 
 
 def known(privacy_request_id: int) -> dict[str, list[tuple[str, dict]]]:

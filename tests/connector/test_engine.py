@@ -1,12 +1,12 @@
 """connector.engine's scheduling: thread pools sized for the cap, and windowed submission of many calls."""
 
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from connector.engine import pool_size, run_each
+from tests.concurrency import PeakCounter
 
 
 def test_cap_one_stays_one_thread_and_larger_caps_get_headroom_for_parsing():
@@ -15,22 +15,17 @@ def test_cap_one_stays_one_thread_and_larger_caps_get_headroom_for_parsing():
 
 
 def test_run_each_keeps_at_most_window_calls_unfinished_and_counts_every_finish():
-    lock = threading.Lock()
-    state = {"running": 0, "peak": 0}
+    counter = PeakCounter()
     ticks = []
 
     def call(n):
-        with lock:
-            state["running"] += 1
-            state["peak"] = max(state["peak"], state["running"])
-        time.sleep(0.002)
-        with lock:
-            state["running"] -= 1
+        with counter.inside():
+            time.sleep(0.002)
 
     with ThreadPoolExecutor(8) as pool:
         counts = list(run_each(pool, call, [(n,) for n in range(60)], lambda: ticks.append(1), window=3))
     assert counts == list(range(1, 61))
-    assert state["peak"] == 3
+    assert counter.peak == 3
     assert ticks  # the caller's tick ran while it waited
 
 

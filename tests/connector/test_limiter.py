@@ -8,27 +8,22 @@ from types import SimpleNamespace
 import pytest
 
 from connector.limiter import Limiter
+from tests.concurrency import PeakCounter
 
 
 def peak_in_flight(limiter: Limiter, workers: int = 12) -> int:
-    lock = threading.Lock()
-    state = {"now": 0, "peak": 0}
+    counter = PeakCounter()
 
     def work():
-        with limiter.slot():
-            with lock:
-                state["now"] += 1
-                state["peak"] = max(state["peak"], state["now"])
+        with limiter.slot(), counter.inside():
             time.sleep(0.02)
-            with lock:
-                state["now"] -= 1
 
     threads = [threading.Thread(target=work) for _ in range(workers)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return state["peak"]
+    return counter.peak
 
 
 def test_the_local_limiter_holds_the_cap():
