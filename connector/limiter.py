@@ -3,7 +3,8 @@
 Every call first takes a slot of a semaphore in this process (alone, without Redis: the inline,
 single-process setup). With REDIS_URL it then takes a lease in a sorted set of expiring leases
 (score = lease expiry), so a worker killed with SIGKILL frees its slots when its leases run out
-instead of leaking them for ever.
+instead of leaking them for ever. Across processes a freed lease goes to whichever waiter polls first
+(backing off up to 0.2 s), not in order of arrival: fair enough for a few workers sharing one connection.
 """
 
 import random
