@@ -88,10 +88,10 @@ def insert_found(privacy_request_id: int, found: list[tuple[str, str, dict, dict
     table = ExecutionRecord._meta.db_table
     columns = ", ".join(_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
-        # One scratch table per database session; emptied first, so a batch never sees another's rows.
+        # One scratch table per database session, with the columns' types taken from the real table (no
+        # schema to keep in step with the model); emptied first, so a batch never sees another's rows.
         cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS checkpoint_batch (privacy_request_id bigint, collection text,"
-            " record_key text, state text, verified boolean, links jsonb, digest jsonb)"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS checkpoint_batch AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
         )
         cursor.execute("TRUNCATE checkpoint_batch")
         with cursor.cursor.copy(f"COPY checkpoint_batch ({columns}) FROM STDIN") as copy:

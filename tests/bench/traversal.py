@@ -235,6 +235,8 @@ def process_ids(root: int | None = None, name: str | None = None) -> list[int]:
 
 
 def seed(conversations: int, messages: int, share: float):
+    from django.db import connection
+
     from connector.models import ExecutionRecord
     from twilio_sandbox.models import SandboxAccount, SandboxMessage
     from twilio_sandbox.seed import seed_bulk
@@ -243,8 +245,6 @@ def seed(conversations: int, messages: int, share: float):
     SandboxAccount.objects.all().delete()
     started = time.monotonic()
     result = seed_bulk(conversations=conversations, messages=messages, subject_share=share, seed=42)
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         # Every scenario starts from the same state: no dead rows of the previous one, fresh planner statistics.
         with connection.cursor() as cursor:
